@@ -1,0 +1,1 @@
+"""brandhub: crowd-sourced products and social branding."""

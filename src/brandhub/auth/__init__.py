@@ -1,0 +1,1 @@
+"""Accounts, passwords, session tokens, partner API keys and permissions."""

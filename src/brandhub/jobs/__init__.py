@@ -1,0 +1,1 @@
+"""Background jobs: one registry, run by arq workers or in-process."""

@@ -1,0 +1,32 @@
+"""Sending jobs to arq workers through Redis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq.connections import ArqRedis, RedisSettings, create_pool
+
+
+def redis_settings(url: str) -> RedisSettings:
+    """arq connection settings from a ``redis://`` URL."""
+    return RedisSettings.from_dsn(url)
+
+
+class ArqQueue:
+    """Enqueues jobs on the arq queue; the database stays the source of truth."""
+
+    def __init__(self, pool: ArqRedis) -> None:
+        self.pool = pool
+
+    @classmethod
+    async def connect(cls, url: str) -> ArqQueue:
+        """Open a connection pool to Redis."""
+        return cls(await create_pool(redis_settings(url)))
+
+    async def enqueue(self, name: str, /, **kwargs: Any) -> None:
+        """Put a job on the queue."""
+        await self.pool.enqueue_job(name, **kwargs)
+
+    async def close(self) -> None:
+        """Close the Redis connections."""
+        await self.pool.aclose()

@@ -1,0 +1,71 @@
+"""Runs registered jobs inside the serving process (the embedded mode, no Redis)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from arq.cron import next_cron
+
+from brandhub.jobs.registry import Job, JobContext, load_jobs
+
+log = logging.getLogger("brandhub.jobs")
+
+
+class InProcessRunner:
+    """Starts each enqueued job as a task; runs periodic jobs on their cron schedule."""
+
+    def __init__(self) -> None:
+        self.context: JobContext | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._schedulers: list[asyncio.Task[None]] = []
+        self.registry = load_jobs()
+
+    async def enqueue(self, name: str, /, **kwargs: Any) -> None:
+        """Start a job now, in the background."""
+        job = self.registry[name]
+        task = asyncio.create_task(self._run(job, kwargs), name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def run(self, name: str, /, **kwargs: Any) -> Any:
+        """Run a job to completion and return its result (used by tests and the CLI)."""
+        assert self.context is not None, "runner not started"
+        return await self.registry[name].function(self.context, **kwargs)
+
+    async def _run(self, job: Job, kwargs: dict[str, Any]) -> None:
+        try:
+            assert self.context is not None, "runner not started"
+            await job.function(self.context, **kwargs)
+        except Exception:
+            log.exception("job %s failed", job.name)
+
+    def start(self, context: JobContext, *, schedules: bool = True) -> None:
+        """Bind the context and start the periodic schedulers."""
+        self.context = context
+        if schedules:
+            for job in self.registry.values():
+                if job.schedule is not None:
+                    self._schedulers.append(asyncio.create_task(self._every(job)))
+
+    async def _every(self, job: Job) -> None:
+        assert self.context is not None
+        while True:
+            now = self.context.now()
+            due = next_cron(now.replace(tzinfo=None), **job.schedule)
+            await asyncio.sleep(max(0.0, (due - now.replace(tzinfo=None)).total_seconds()))
+            await self._run(job, {})
+
+    async def drain(self) -> None:
+        """Wait until every job started so far (and those they started) has finished."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def stop(self) -> None:
+        """Stop the schedulers and let running jobs finish."""
+        for task in self._schedulers:
+            task.cancel()
+        await asyncio.gather(*self._schedulers, return_exceptions=True)
+        self._schedulers.clear()
+        await self.drain()

@@ -1,0 +1,1 @@
+"""Manufacturer partners, handoffs, quotes, pledges and webhooks."""

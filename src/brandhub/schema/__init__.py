@@ -1,0 +1,62 @@
+"""The GraphQL schema: Query and Mutation assembled from one mixin per domain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import strawberry
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from brandhub.schema.auth.mutations import AuthMutation
+from brandhub.schema.auth.queries import AuthQuery
+from brandhub.schema.auth.types import MemberType, PartnerType
+from brandhub.schema.errors import should_mask
+from brandhub.schema.node import NodeQuery
+from brandhub.settings import Settings
+
+
+@strawberry.type
+class Query(AuthQuery, NodeQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(AuthMutation):
+    pass
+
+
+def build_schema(
+    settings: Settings | None = None, extra_extensions: list[type[SchemaExtension]] | None = None
+) -> strawberry.Schema:
+    """The schema with its limits, caches and error masking."""
+    settings = settings or Settings()
+    # Factories: Strawberry builds fresh extensions per request; the caches live at module level.
+    extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(ParserCache, maxsize=1024),
+        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        partial(ValidationCache, maxsize=1024),
+        partial(MaskErrors, should_mask_error=should_mask),
+        *(extra_extensions or []),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[MemberType, PartnerType],
+        extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=True),
+    )

@@ -1,0 +1,88 @@
+"""The per-request GraphQL context: a session factory (never a shared session), viewer, loaders."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+
+from brandhub.auth.models import Member
+from brandhub.auth.service import Principal, authenticate
+from brandhub.errors import Unauthenticated
+from brandhub.partners.models import Partner
+from brandhub.schema.errors import unauthenticated
+from brandhub.schema.loaders import Loaders
+from brandhub.state import AppState
+
+
+def bearer(request: Request | WebSocket, connection_params: dict[str, Any] | None = None) -> str:
+    """The bearer credential of a request ('' when none)."""
+    header = request.headers.get("authorization", "")
+    if not header and connection_params:
+        header = str(
+            connection_params.get("authorization") or connection_params.get("Authorization") or ""
+        )
+    scheme, _, credential = header.partition(" ")
+    return credential.strip() if scheme.lower() == "bearer" else ""
+
+
+@dataclass
+class Context:
+    """What every resolver sees."""
+
+    request: Request | WebSocket
+    response: Any
+    state: AppState
+    credential: str = ""
+    loaders: Loaders = field(init=False)
+    _principal: asyncio.Future[Principal | None] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.state.db)
+
+    @property
+    def db(self):
+        return self.state.db
+
+    def now(self) -> datetime:
+        """The current time (the app's clock)."""
+        return self.state.now()
+
+    async def principal(self) -> Principal | None:
+        """Who is calling: None without a credential; raises UNAUTHENTICATED for a bad one."""
+        if not self.credential:
+            return None
+        if self._principal is None:
+            self._principal = asyncio.ensure_future(self._authenticate())
+        principal = await asyncio.shield(self._principal)
+        if principal is None:
+            raise unauthenticated("The bearer token is invalid, expired or revoked.")
+        return principal
+
+    async def _authenticate(self) -> Principal | None:
+        async with self.db.read() as session:
+            return await authenticate(session, self.credential, now=self.now())
+
+    async def member(self) -> Member:
+        """The signed-in member, or ``Unauthenticated`` (a domain error, for mutations)."""
+        try:
+            principal = await self.principal()
+        except Exception as exc:
+            raise Unauthenticated("The bearer token is invalid, expired or revoked.") from exc
+        if principal is None or principal.member is None:
+            raise Unauthenticated("Sign in as a member to do this.")
+        return principal.member
+
+    async def partner(self) -> Partner:
+        """The calling partner (by API key), or ``Unauthenticated``."""
+        try:
+            principal = await self.principal()
+        except Exception as exc:
+            raise Unauthenticated("The API key is invalid or revoked.") from exc
+        if principal is None or principal.partner is None:
+            raise Unauthenticated("Authenticate with a partner API key to do this.")
+        return principal.partner

@@ -1,0 +1,65 @@
+"""DataLoaders, one class per relation, created per request; each opens its own read session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from strawberry.dataloader import DataLoader
+
+from brandhub.auth.models import Member
+from brandhub.db import Database
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def by_id_loader(db: Database, model: Any) -> DataLoader[int, Any]:
+    """Load rows of one model by primary key, in one query per batch."""
+
+    async def load(ids: Sequence[int]) -> list[Any]:
+        async with db.read() as session:
+            rows = (await session.scalars(select(model).where(model.id.in_(ids)))).all()
+        found = {row.id: row for row in rows}
+        return [found.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def grouped_loader(
+    db: Database, query: Callable[[Sequence[K]], Any], key: Callable[[Any], K]
+) -> DataLoader[K, list[Any]]:
+    """Load lists of rows grouped by a key (one-to-many), in one query per batch."""
+
+    async def load(keys: Sequence[K]) -> list[list[Any]]:
+        async with db.read() as session:
+            rows: Iterable[Any] = (await session.execute(query(keys))).all()
+        groups: dict[K, list[Any]] = {k: [] for k in keys}
+        for row in rows:
+            groups.setdefault(key(row), []).append(row)
+        return [groups[k] for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    """The DataLoaders of one request, created lazily."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._cache: dict[str, DataLoader[Any, Any]] = {}
+
+    def get(
+        self, name: str, factory: Callable[[Database], DataLoader[Any, Any]]
+    ) -> DataLoader[Any, Any]:
+        """The loader called ``name`` for this request, built on first use."""
+        loader = self._cache.get(name)
+        if loader is None:
+            loader = self._cache[name] = factory(self.db)
+        return loader
+
+    @property
+    def member(self) -> DataLoader[int, Member | None]:
+        """Members by id."""
+        return self.get("member", lambda db: by_id_loader(db, Member))

@@ -1,0 +1,63 @@
+"""Runtime configuration, read from ``BRANDHUB_*`` environment variables and ``.env``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything configurable; the defaults give the embedded mode (SQLite, in-process jobs)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BRANDHUB_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    database_url: str = "sqlite+aiosqlite:///./brandhub.db"
+    read_database_url: str | None = Field(
+        default=None, description="Optional read replica for leaderboard and list reads."
+    )
+    database_pool_size: int = 10
+    database_max_overflow: int = 20
+    database_echo: bool = False
+    redis_url: str | None = None
+
+    graphiql: bool = True
+    introspection: bool = True
+    max_body_bytes: int = 1024 * 1024
+    max_query_depth: int = 10
+    max_aliases: int = 30
+    max_tokens: int = 2000
+
+    token_ttl_days: int = 30
+    signin_max_failures: int = 5
+    signin_window_minutes: int = 15
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
+
+    secret_key: str = "change-me-in-production"
+    webhook_allow_private: bool = False
+    log_level: str = "INFO"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the primary database is SQLite (the embedded default)."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def embedded(self) -> bool:
+        """True when jobs run in-process (no Redis configured)."""
+        return self.redis_url is None
+
+    @property
+    def token_ttl(self) -> timedelta:
+        """How long a session token stays valid."""
+        return timedelta(days=self.token_ttl_days)
+
+    @property
+    def signin_window(self) -> timedelta:
+        """The window over which failed sign-ins are counted."""
+        return timedelta(minutes=self.signin_window_minutes)

@@ -1,0 +1,30 @@
+"""The resources one process holds for its lifetime, built in the app's lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from brandhub.auth.passwords import Passwords
+from brandhub.columns import utcnow
+from brandhub.db import Database, JobSender
+from brandhub.settings import Settings
+
+
+@dataclass
+class AppState:
+    """Settings, database, job sender, password hasher, clock (injectable in tests)."""
+
+    settings: Settings
+    db: Database
+    jobs: JobSender
+    passwords: Passwords
+    clock: Callable[[], datetime] = utcnow
+    redis: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        """The current time."""
+        return self.clock()

@@ -1,0 +1,130 @@
+"""The HTTP edge: malformed and oversized requests, document limits, masking, health, metrics."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+from asgi_lifespan import LifespanManager
+
+from brandhub.app import create_app
+from tests.conftest import make_settings
+
+VIEWER = "{ viewer { __typename } }"
+
+
+class TestRequests:
+    async def test_malformed_json_is_a_400_with_a_clear_message(self, client):
+        response = await client.post(
+            "/graphql", content=b'{"query": "{ viewer', headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 400
+        assert "Unable to parse request body as JSON" in response.text
+
+    async def test_body_over_one_mebibyte_is_a_413(self, client):
+        padding = "#" + "x" * (1024 * 1024) + "\n"
+        response = await client.post("/graphql", json={"query": padding + VIEWER})
+        assert response.status_code == 413
+
+    async def test_streamed_body_over_the_limit_is_a_413(self, client):
+        async def chunks():
+            for _ in range(20):
+                yield b"x" * 65536
+
+        response = await client.post(
+            "/graphql", content=chunks(), headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 413
+
+    async def test_body_just_under_the_limit_is_served(self, client):
+        query = "#" + "x" * (1000 * 1000) + "\n" + VIEWER
+        response = await client.post("/graphql", json={"query": query})
+        assert response.status_code == 200
+        assert response.json()["data"] == {"viewer": None}
+
+
+class TestDocumentLimits:
+    async def test_more_than_30_aliases_are_refused(self, gql):
+        fields = " ".join(f"a{i}: viewer {{ __typename }}" for i in range(31))
+        body = await gql(f"{{ {fields} }}")
+        assert body.get("data") is None
+        assert body["errors"][0]["message"] == "31 aliases found. Allowed: 30"
+
+    async def test_aliases_inside_fragments_count_at_each_spread(self, gql):
+        aliases = " ".join(f"a{i}: viewer {{ __typename }}" for i in range(16))
+        query = f"query {{ ...F x: __typename ... on Query {{ ...F }} }} fragment F on Query {{ {aliases} }}"
+        body = await gql(query)
+        assert body.get("data") is None
+        assert "aliases found. Allowed: 30" in body["errors"][0]["message"]
+
+    async def test_30_aliases_are_allowed(self, gql):
+        fields = " ".join(f"a{i}: viewer {{ __typename }}" for i in range(30))
+        body = await gql(f"{{ {fields} }}")
+        assert len(body["data"]) == 30
+
+    async def test_more_than_2000_tokens_are_refused(self, gql):
+        fields = " ".join("__typename" for _ in range(2100))
+        body = await gql(f"{{ {fields} }}")
+        assert body.get("data") is None
+        assert "more than 2000 tokens" in body["errors"][0]["message"]
+
+
+class TestMasking:
+    async def test_unexpected_errors_are_masked_and_logged(self, gql, monkeypatch, caplog):
+        async def explode(*args, **kwargs):
+            raise RuntimeError("connection string postgres://secret")
+
+        monkeypatch.setattr("brandhub.schema.context.authenticate", explode)
+        with caplog.at_level(logging.ERROR):
+            body = await gql(VIEWER, token="bhs_anything")
+        assert body["errors"][0]["message"] == "Unexpected error."
+        assert "secret" not in str(body)
+        assert "connection string postgres://secret" in caplog.text
+        assert "Traceback" in caplog.text or any(r.exc_info for r in caplog.records)
+
+    async def test_public_errors_keep_their_code(self, gql):
+        body = await gql(VIEWER, token="bhs_unknown")
+        assert body["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
+
+    async def test_validation_errors_are_not_masked(self, gql):
+        body = await gql("{ nosuchfield }")
+        assert "Cannot query field 'nosuchfield'" in body["errors"][0]["message"]
+
+
+class TestHealth:
+    async def test_healthz(self, client):
+        response = await client.get("/healthz")
+        assert response.json() == {"status": "ok"}
+
+    async def test_readyz_when_database_answers(self, client):
+        response = await client.get("/readyz")
+        assert response.status_code == 200
+        assert response.json()["checks"] == {"database": "ok"}
+
+    async def test_readyz_fails_when_the_database_is_down(self, backend, tmp_path):
+        url = (
+            f"sqlite+aiosqlite:///{tmp_path}/missing/dir/brandhub.db"
+            if backend == "sqlite"
+            else "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
+        )
+        app = create_app(make_settings(url))
+        async with LifespanManager(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                response = await client.get("/readyz")
+        assert response.status_code == 503
+        assert response.json()["checks"]["database"].startswith("error")
+
+    async def test_metrics_count_operations_by_name_and_outcome(self, client, gql):
+        await gql("query Who { viewer { __typename } }")
+        await gql("query Broken { viewer { __typename } }", token="bhs_bad")
+        text = (await client.get("/metrics")).text
+        assert (
+            'brandhub_graphql_operations_total{operation="Who",outcome="ok",type="query"} 1.0'
+            in text
+        )
+        assert (
+            'brandhub_graphql_operations_total{operation="Broken",outcome="error",type="query"} 1.0'
+            in text
+        )
+        assert 'brandhub_http_requests_total{method="POST",route="/graphql",status="200"}' in text

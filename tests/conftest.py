@@ -1,0 +1,234 @@
+"""Test fixtures: every database test runs on SQLite and on PostgreSQL, schema built by Alembic.
+
+``BRANDHUB_TEST_DATABASE_URL`` pins one database. Without it both run; PostgreSQL comes from
+``BRANDHUB_TEST_POSTGRES_URL`` (default: the local server). When ``CI`` is set, a missing
+PostgreSQL or Redis fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from sqlalchemy import delete
+from sqlalchemy.engine import make_url
+from starlette.applications import Starlette
+
+from brandhub.app import create_app
+from brandhub.db import Database
+from brandhub.migrate import upgrade
+from brandhub.models import metadata
+from brandhub.settings import Settings
+from brandhub.state import AppState
+
+IN_CI = bool(os.environ.get("CI"))
+PINNED_URL = os.environ.get("BRANDHUB_TEST_DATABASE_URL")
+POSTGRES_URL = os.environ.get(
+    "BRANDHUB_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("BRANDHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+BACKENDS = [PINNED_URL] if PINNED_URL else ["sqlite", "postgresql"]
+
+
+def unavailable(what: str, error: BaseException) -> None:
+    """Skip locally, fail in CI, when a service the test needs is down."""
+    message = f"{what} is not reachable: {error!r}"
+    if IN_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def asyncpg_dsn(url: str) -> str:
+    """The plain libpq form of a SQLAlchemy asyncpg URL."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def make_settings(url: str, **overrides: Any) -> Settings:
+    """Settings for tests: cheap argon2, no Redis unless asked."""
+    values: dict[str, Any] = {
+        "database_url": url,
+        "redis_url": None,
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 1024,
+        "argon2_parallelism": 1,
+        "secret_key": "test-secret",
+        "webhook_allow_private": True,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """A freshly migrated database of each backend, for the whole session."""
+    backend = request.param
+    if backend == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "brandhub.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        await upgrade(make_settings(url))
+        yield url
+        return
+    if backend != "postgresql":  # a pinned URL: use it as given
+        await upgrade(make_settings(backend))
+        yield backend
+        return
+    name = f"brandhub_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_URL), timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        unavailable("PostgreSQL", exc)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        await upgrade(make_settings(url))
+        yield url
+    finally:
+        admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_URL), timeout=5)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@pytest.fixture
+def backend(database_url: str) -> str:
+    """``sqlite`` or ``postgresql``."""
+    return "sqlite" if database_url.startswith("sqlite") else "postgresql"
+
+
+async def wipe(url: str) -> None:
+    """Delete every row, children first."""
+    db = Database(make_settings(url))
+    try:
+        async with db.unit_of_work() as session:
+            for table in reversed(metadata.sorted_tables):
+                await session.execute(delete(table))
+    finally:
+        await db.dispose()
+
+
+class Clock:
+    """A clock the tests move by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_settings(database_url)
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: Clock) -> AsyncIterator[Starlette]:
+    """The real application with its lifespan running, on a clean database."""
+    application = create_app(settings)
+    async with LifespanManager(application):
+        application.state.brandhub.clock = clock
+        yield application
+        jobs = application.state.brandhub.jobs
+        if hasattr(jobs, "drain"):
+            await jobs.drain()
+    await wipe(settings.database_url)
+
+
+@pytest.fixture
+def state(app: Starlette) -> AppState:
+    return app.state.brandhub
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+GQL = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GQL:
+    """Send a GraphQL document as a client would; return the whole response body."""
+
+    async def send(
+        query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    return send
+
+
+SIGN_UP = """
+mutation SignUp($input: SignUpInput!) {
+  signUp(input: $input) { token viewer { id displayName email } errors { code message field } }
+}
+"""
+
+
+@pytest.fixture
+def sign_up(gql: GQL) -> Callable[..., Awaitable[str]]:
+    """Create a member through the API and return their bearer token."""
+
+    async def create(email: str = "ada@example.com", display_name: str = "Ada") -> str:
+        body = await gql(
+            SIGN_UP,
+            {
+                "input": {
+                    "email": email,
+                    "password": "correct horse battery",
+                    "displayName": display_name,
+                }
+            },
+        )
+        payload = body["data"]["signUp"]
+        assert payload["errors"] == [], payload
+        return payload["token"]
+
+    return create
+
+
+@pytest.fixture(scope="session")
+async def redis_url() -> str:
+    """A reachable Redis (database 15), flushed before use."""
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+        await client.flushdb()
+    except Exception as exc:
+        unavailable("Redis", exc)
+    finally:
+        await client.aclose()
+    return REDIS_URL
