@@ -1,0 +1,1 @@
+"""Brands, memberships, campaigns, proposals, revisions, comments, moderation."""

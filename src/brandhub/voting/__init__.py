@@ -1,0 +1,1 @@
+"""Voting: pure rules (methods, weights, ranking), the database service and the audit log."""
