@@ -3,14 +3,30 @@
 from sqlmodel import SQLModel
 
 from brandhub.auth.models import Member, PartnerApiKey, SessionToken, SignInFailure
+from brandhub.community.models import (
+    Brand,
+    Campaign,
+    Comment,
+    Membership,
+    ModerationAction,
+    Proposal,
+    Revision,
+)
 from brandhub.partners.models import Partner
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Brand",
+    "Campaign",
+    "Comment",
     "Member",
+    "Membership",
+    "ModerationAction",
     "Partner",
     "PartnerApiKey",
+    "Proposal",
+    "Revision",
     "SessionToken",
     "SignInFailure",
     "metadata",

@@ -21,18 +21,20 @@ from strawberry.schema.config import StrawberryConfig
 from brandhub.schema.auth.mutations import AuthMutation
 from brandhub.schema.auth.queries import AuthQuery
 from brandhub.schema.auth.types import MemberType, PartnerType
+from brandhub.schema.community.mutations import CommunityMutation
+from brandhub.schema.community.queries import CommunityQuery
 from brandhub.schema.errors import should_mask
 from brandhub.schema.node import NodeQuery
 from brandhub.settings import Settings
 
 
 @strawberry.type
-class Query(AuthQuery, NodeQuery):
+class Query(AuthQuery, CommunityQuery, NodeQuery):
     pass
 
 
 @strawberry.type
-class Mutation(AuthMutation):
+class Mutation(AuthMutation, CommunityMutation):
     pass
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
 from brandhub.auth.models import Member
+from brandhub.community.models import Brand, Campaign, Membership, Proposal, Revision
 from brandhub.db import Database
 
 K = TypeVar("K")
@@ -63,3 +64,58 @@ class Loaders:
     def member(self) -> DataLoader[int, Member | None]:
         """Members by id."""
         return self.get("member", lambda db: by_id_loader(db, Member))
+
+    @property
+    def brand(self) -> DataLoader[int, Brand | None]:
+        """Brands by id."""
+        return self.get("brand", lambda db: by_id_loader(db, Brand))
+
+    @property
+    def campaign(self) -> DataLoader[int, Campaign | None]:
+        """Campaigns by id."""
+        return self.get("campaign", lambda db: by_id_loader(db, Campaign))
+
+    @property
+    def proposal(self) -> DataLoader[int, Proposal | None]:
+        """Proposals by id."""
+        return self.get("proposal", lambda db: by_id_loader(db, Proposal))
+
+    @property
+    def role(self) -> DataLoader[tuple[int, int], str | None]:
+        """A member's role in a brand, by (brand id, member id)."""
+        return self.get("role", _role_loader)
+
+    @property
+    def latest_revision(self) -> DataLoader[int, Revision | None]:
+        """The latest revision of each proposal, by proposal id."""
+        return self.get("latest_revision", _latest_revision_loader)
+
+
+def _role_loader(db: Database) -> DataLoader[tuple[int, int], str | None]:
+    async def load(keys: Sequence[tuple[int, int]]) -> list[str | None]:
+        brand_ids = {b for b, _ in keys}
+        member_ids = {m for _, m in keys}
+        async with db.read() as session:
+            rows = await session.execute(
+                select(Membership.brand_id, Membership.member_id, Membership.role).where(
+                    Membership.brand_id.in_(brand_ids), Membership.member_id.in_(member_ids)
+                )
+            )
+            found = {(b, m): role for b, m, role in rows}
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _latest_revision_loader(db: Database) -> DataLoader[int, Revision | None]:
+    async def load(ids: Sequence[int]) -> list[Revision | None]:
+        async with db.read() as session:
+            rows = await session.scalars(
+                select(Revision)
+                .join(Proposal, Proposal.id == Revision.proposal_id)
+                .where(Proposal.id.in_(ids), Revision.number == Proposal.revision)
+            )
+            found = {row.proposal_id: row for row in rows}
+        return [found.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)

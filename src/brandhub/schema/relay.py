@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from strawberry.types import Info
 
+from brandhub.errors import NotFound
 from brandhub.schema.errors import bad_request
 
 MAX_PAGE_SIZE = 100
@@ -40,6 +41,14 @@ def decode_id(global_id: str, expected: str) -> int | None:
     if decoded is None or decoded[0] != expected:
         return None
     return decoded[1]
+
+
+def require_pk(global_id: str, expected: str, field: str) -> int:
+    """The primary key behind an input id, or ``NotFound`` naming the input field."""
+    pk = decode_id(global_id, expected)
+    if pk is None:
+        raise NotFound(f"No such {expected.lower()}.", field=[field])
+    return pk
 
 
 @strawberry.interface(description="An object with an opaque global id.")

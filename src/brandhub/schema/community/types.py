@@ -1,0 +1,402 @@
+"""GraphQL types of brands, campaigns, proposals, revisions, comments and moderation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from brandhub.community import reads
+from brandhub.community.models import (
+    Brand,
+    Campaign,
+    Comment,
+    ModerationAction,
+    Phase,
+    Proposal,
+    ProposalStatus,
+    Revision,
+    Role,
+)
+from brandhub.community.permissions import MODERATORS
+from brandhub.schema.auth.types import MemberType
+from brandhub.schema.community.enums import (
+    LabelModeEnum,
+    ModerationActionEnum,
+    PhaseEnum,
+    ProposalStatusEnum,
+    RoleEnum,
+    VotingMethodEnum,
+    WeightingEnum,
+)
+from brandhub.schema.context import Context
+from brandhub.schema.errors import forbidden
+from brandhub.schema.relay import Connection, Node, connection, node_resolver, page, to_global_id
+
+
+@strawberry.enum(description="How proposals are ordered.")
+class ProposalOrder(Enum):
+    NEW = "NEW"
+
+
+async def viewer_id(info: Info[Context, None]) -> int | None:
+    """The signing-in member's id, if any (a bad token is an UNAUTHENTICATED error)."""
+    principal = await info.context.principal()
+    return principal.member.id if principal and principal.member else None
+
+
+async def viewer_role(info: Info[Context, None], brand_id: int) -> Role | None:
+    """The viewer's role in a brand, through the per-request loader."""
+    member_id = await viewer_id(info)
+    if member_id is None:
+        return None
+    role = await info.context.loaders.role.load((brand_id, member_id))
+    return Role(role) if role else None
+
+
+async def moderates(info: Info[Context, None], brand_id: int) -> bool:
+    """True when the viewer is a moderator or owner of the brand."""
+    return await viewer_role(info, brand_id) in MODERATORS
+
+
+async def load_member(info: Info[Context, None], member_id: int) -> MemberType:
+    row = await info.context.loaders.member.load(member_id)
+    return MemberType.from_row(row)
+
+
+@strawberry.type(name="Brand", description="A host brand: a social brand or a community.")
+class BrandType(Node):
+    slug: str
+    name: str
+    tagline: str
+    label_mode: LabelModeEnum  # type: ignore[valid-type]
+    member_count: int
+    created_at: datetime
+    owner_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Brand) -> BrandType:
+        assert row.id is not None
+        return cls(
+            pk=row.id,
+            slug=row.slug,
+            name=row.name,
+            tagline=row.tagline,
+            label_mode=row.label_mode,
+            member_count=row.member_count,
+            created_at=row.created_at,
+            owner_id=row.owner_id,
+        )
+
+    @strawberry.field
+    async def owner(self, info: Info[Context, None]) -> MemberType:
+        return await load_member(info, self.owner_id)
+
+    @strawberry.field(description="The viewer's role in this brand; null when not a member.")
+    async def viewer_role(self, info: Info[Context, None]) -> RoleEnum | None:  # type: ignore[valid-type]
+        return await viewer_role(info, self.pk)
+
+    @strawberry.field(description="Campaigns, newest first; drafts only for moderators.")
+    async def campaigns(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[CampaignType]:
+        p = page(first, after)
+        include_drafts = await moderates(info, self.pk)
+        async with info.context.db.read() as session:
+            rows = await reads.campaigns_of(
+                session, self.pk, include_drafts=include_drafts, offset=p.offset, limit=p.limit
+            )
+        return connection(rows, p, CampaignType.from_row)
+
+    @strawberry.field(description="Hide and restore actions; moderators and owners only.")
+    async def moderation_log(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[ModerationEntryType]:
+        if not await moderates(info, self.pk):
+            raise forbidden("Only the brand's moderators and owners can read its moderation log.")
+        p = page(first, after)
+        async with info.context.db.read() as session:
+            rows = await reads.moderation_log(session, self.pk, offset=p.offset, limit=p.limit)
+        return connection(rows, p, ModerationEntryType.from_row)
+
+
+@strawberry.type(name="Membership")
+class MembershipType:
+    role: RoleEnum  # type: ignore[valid-type]
+    joined_at: datetime
+    brand_id: strawberry.Private[int]
+    member_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def brand(self, info: Info[Context, None]) -> BrandType:
+        return BrandType.from_row(await info.context.loaders.brand.load(self.brand_id))
+
+    @strawberry.field
+    async def member(self, info: Info[Context, None]) -> MemberType:
+        return await load_member(info, self.member_id)
+
+
+@strawberry.type(name="VotingRules")
+class VotingRulesType:
+    method: VotingMethodEnum  # type: ignore[valid-type]
+    weighting: WeightingEnum  # type: ignore[valid-type]
+    votes_per_member: int | None
+    credits_per_member: int | None
+    quorum: int
+    support_threshold: float | None
+    min_account_age_hours: int
+    max_voter_share: float | None
+
+
+@strawberry.type(name="Campaign", description="A round of proposals and votes run by a brand.")
+class CampaignType(Node):
+    title: str
+    brief: str
+    category: str
+    spec_template: str = strawberry.field(description="recipe, apparel, generic or custom.")
+    spec_schema: JSON = strawberry.field(description="The JSON Schema proposals' specs follow.")
+    voting: VotingRulesType
+    phase: PhaseEnum  # type: ignore[valid-type]
+    submissions_close_at: datetime | None
+    voting_closes_at: datetime | None
+    created_at: datetime
+    brand_id: strawberry.Private[int]
+    row: strawberry.Private[Campaign]
+
+    @classmethod
+    def from_row(cls, row: Campaign) -> CampaignType:
+        assert row.id is not None
+        return cls(
+            pk=row.id,
+            title=row.title,
+            brief=row.brief,
+            category=row.category,
+            spec_template=row.spec_template,
+            spec_schema=row.spec_schema,
+            voting=VotingRulesType(
+                method=row.method,
+                weighting=row.weighting,
+                votes_per_member=row.votes_per_member,
+                credits_per_member=row.credits_per_member,
+                quorum=row.quorum,
+                support_threshold=row.support_threshold,
+                min_account_age_hours=row.min_account_age_hours,
+                max_voter_share=row.max_voter_share,
+            ),
+            phase=row.phase,
+            submissions_close_at=row.submissions_close_at,
+            voting_closes_at=row.voting_closes_at,
+            created_at=row.created_at,
+            brand_id=row.brand_id,
+            row=row,
+        )
+
+    @strawberry.field
+    async def brand(self, info: Info[Context, None]) -> BrandType:
+        return BrandType.from_row(await info.context.loaders.brand.load(self.brand_id))
+
+    @strawberry.field(description="Proposals; hidden ones only for moderators.")
+    async def proposals(
+        self,
+        info: Info[Context, None],
+        order_by: ProposalOrder = ProposalOrder.NEW,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ProposalType]:
+        p = page(first, after)
+        include_hidden = await moderates(info, self.brand_id)
+        async with info.context.db.read() as session:
+            rows = await reads.newest_proposals(
+                session, self.pk, include_hidden=include_hidden, offset=p.offset, limit=p.limit
+            )
+        return connection(rows, p, ProposalType.from_row)
+
+
+@strawberry.type(name="Revision", description="One numbered version of a proposal's spec.")
+class RevisionType:
+    number: int
+    note: str
+    spec: JSON
+    spec_digest: str
+    at: datetime
+    author_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Revision) -> RevisionType:
+        return cls(
+            number=row.number,
+            note=row.note,
+            spec=row.spec,
+            spec_digest=row.spec_digest,
+            at=row.at,
+            author_id=row.author_id,
+        )
+
+    @strawberry.field
+    async def author(self, info: Info[Context, None]) -> MemberType:
+        return await load_member(info, self.author_id)
+
+
+@strawberry.type(name="Comment", description="Plain text; clients must not render it as HTML.")
+class CommentType(Node):
+    body: str
+    hidden: bool
+    created_at: datetime
+    author_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Comment) -> CommentType:
+        assert row.id is not None
+        return cls(
+            pk=row.id,
+            body=row.body,
+            hidden=row.hidden,
+            created_at=row.created_at,
+            author_id=row.author_id,
+        )
+
+    @strawberry.field
+    async def author(self, info: Info[Context, None]) -> MemberType:
+        return await load_member(info, self.author_id)
+
+
+@strawberry.type(name="Proposal", description="A product idea with a structured spec.")
+class ProposalType(Node):
+    title: str
+    summary: str
+    spec: JSON
+    spec_digest: str = strawberry.field(
+        description="SHA-256 (hex) of the RFC 8785 canonical JSON of the spec."
+    )
+    status: ProposalStatusEnum  # type: ignore[valid-type]
+    revision: int = strawberry.field(description="Number of the latest revision.")
+    created_at: datetime
+    updated_at: datetime
+    row: strawberry.Private[Proposal]
+
+    @classmethod
+    def from_row(cls, row: Proposal) -> ProposalType:
+        assert row.id is not None
+        return cls(
+            pk=row.id,
+            title=row.title,
+            summary=row.summary,
+            spec=row.spec,
+            spec_digest=row.spec_digest,
+            status=row.status,
+            revision=row.revision,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            row=row,
+        )
+
+    @strawberry.field
+    async def author(self, info: Info[Context, None]) -> MemberType:
+        return await load_member(info, self.row.author_id)
+
+    @strawberry.field(description="Everyone credited: the author, then the authors forked from.")
+    async def credits(self, info: Info[Context, None]) -> list[MemberType]:
+        rows = await info.context.loaders.member.load_many(self.row.credit_ids)
+        return [MemberType.from_row(r) for r in rows if r is not None]
+
+    @strawberry.field
+    async def campaign(self, info: Info[Context, None]) -> CampaignType:
+        return CampaignType.from_row(await info.context.loaders.campaign.load(self.row.campaign_id))
+
+    @strawberry.field(description="The proposal this one was forked from, if visible.")
+    async def forked_from(self, info: Info[Context, None]) -> ProposalType | None:
+        if self.row.forked_from_id is None:
+            return None
+        return await visible_proposal(info, self.row.forked_from_id)
+
+    @strawberry.field
+    async def latest_revision(self, info: Info[Context, None]) -> RevisionType:
+        row = await info.context.loaders.latest_revision.load(self.pk)
+        return RevisionType.from_row(row)
+
+    @strawberry.field(description="Every revision, oldest first.")
+    async def revisions(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[RevisionType]:
+        p = page(first, after)
+        async with info.context.db.read() as session:
+            rows = await reads.revisions_of(session, self.pk, offset=p.offset, limit=p.limit)
+        return connection(rows, p, RevisionType.from_row)
+
+    @strawberry.field(description="Comments, oldest first; hidden ones only for moderators.")
+    async def comments(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[CommentType]:
+        p = page(first, after)
+        campaign = await info.context.loaders.campaign.load(self.row.campaign_id)
+        include_hidden = await moderates(info, campaign.brand_id)
+        async with info.context.db.read() as session:
+            rows = await reads.comments_of(
+                session, self.pk, include_hidden=include_hidden, offset=p.offset, limit=p.limit
+            )
+        return connection(rows, p, CommentType.from_row)
+
+
+@strawberry.type(name="ModerationEntry", description="A hide or restore, with its reason.")
+class ModerationEntryType:
+    action: ModerationActionEnum  # type: ignore[valid-type]
+    target_type: str
+    reason: str
+    at: datetime
+    target_pk: strawberry.Private[int]
+    moderator_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: ModerationAction) -> ModerationEntryType:
+        return cls(
+            action=row.action,
+            target_type=row.target_type,
+            reason=row.reason,
+            at=row.at,
+            target_pk=row.target_id,
+            moderator_id=row.moderator_id,
+        )
+
+    @strawberry.field(description="Global id of the proposal or comment acted on.")
+    def target_id(self) -> strawberry.ID:
+        type_name = "Proposal" if self.target_type == "PROPOSAL" else "Comment"
+        return strawberry.ID(to_global_id(type_name, self.target_pk))
+
+    @strawberry.field
+    async def moderator(self, info: Info[Context, None]) -> MemberType:
+        return await load_member(info, self.moderator_id)
+
+
+async def visible_campaign(info: Info[Context, None], pk: int) -> CampaignType | None:
+    """A campaign if the viewer may see it (drafts: moderators and owners only)."""
+    row = await info.context.loaders.campaign.load(pk)
+    if row is None:
+        return None
+    if row.phase == Phase.DRAFT and not await moderates(info, row.brand_id):
+        return None
+    return CampaignType.from_row(row)
+
+
+async def visible_proposal(info: Info[Context, None], pk: int) -> ProposalType | None:
+    """A proposal unless hidden from this viewer."""
+    row = await info.context.loaders.proposal.load(pk)
+    if row is None:
+        return None
+    if row.status == ProposalStatus.HIDDEN:
+        campaign = await info.context.loaders.campaign.load(row.campaign_id)
+        if not await moderates(info, campaign.brand_id):
+            return None
+    return ProposalType.from_row(row)
+
+
+@node_resolver("Brand")
+async def _brand(info: Info[Context, None], pk: int) -> BrandType | None:
+    row = await info.context.loaders.brand.load(pk)
+    return BrandType.from_row(row) if row else None
+
+
+node_resolver("Campaign")(visible_campaign)
+node_resolver("Proposal")(visible_proposal)
