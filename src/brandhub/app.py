@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from brandhub.auth.passwords import Passwords
+from brandhub.broadcast import Broadcast
 from brandhub.db import Database
 from brandhub.jobs.arq_queue import ArqQueue
 from brandhub.jobs.inprocess import InProcessRunner
@@ -94,13 +95,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             jobs=jobs,
             passwords=Passwords(settings),
             redis=queue.pool if queue else None,
+            broadcast=Broadcast(queue.pool if queue else None),
         )
+        await state.broadcast.start()
         if runner is not None:
             runner.start(JobContext(db=db, settings=settings, jobs=runner, clock=state.now))
         app.state.brandhub = state
         try:
             yield
         finally:
+            await state.broadcast.stop()
             if runner is not None:
                 await runner.stop()
             if queue is not None:

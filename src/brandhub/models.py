@@ -13,10 +13,28 @@ from brandhub.community.models import (
     Revision,
 )
 from brandhub.partners.models import Partner
+from brandhub.voting.models import (
+    Ballot,
+    CampaignResultRow,
+    CampaignSlot,
+    TallySlot,
+    VelocityFlag,
+    Vote,
+    VoteEvent,
+    VoterChain,
+)
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Ballot",
+    "CampaignResultRow",
+    "CampaignSlot",
+    "TallySlot",
+    "VelocityFlag",
+    "Vote",
+    "VoteEvent",
+    "VoterChain",
     "Brand",
     "Campaign",
     "Comment",

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from brandhub.auth.passwords import Passwords
+from brandhub.broadcast import Broadcast
 from brandhub.columns import utcnow
 from brandhub.db import Database, JobSender
 from brandhub.settings import Settings
@@ -23,6 +24,7 @@ class AppState:
     passwords: Passwords
     clock: Callable[[], datetime] = utcnow
     redis: Any = None
+    broadcast: Broadcast = field(default_factory=Broadcast)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:
