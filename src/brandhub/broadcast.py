@@ -28,6 +28,7 @@ class Broadcast:
         self.redis = redis
         self._subscribers: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
         self._listener: asyncio.Task[None] | None = None
+        self._watchers: dict[str, set[asyncio.Event]] = defaultdict(set)
 
     async def start(self) -> None:
         """Start relaying messages from Redis (no-op without Redis)."""
@@ -52,6 +53,8 @@ class Broadcast:
         self._deliver(channel, message)
 
     def _deliver(self, channel: str, message: dict[str, Any]) -> None:
+        for flag in self._watchers.get(channel, ()):
+            flag.set()
         for queue in list(self._subscribers.get(channel, ())):
             if queue.full():
                 queue.get_nowait()
@@ -81,3 +84,17 @@ class Broadcast:
             self._subscribers[channel].discard(queue)
             if not self._subscribers[channel]:
                 del self._subscribers[channel]
+
+    async def changes(self, channel: str) -> AsyncIterator[None]:
+        """Yield once per burst of messages on ``channel`` (for "something changed" feeds)."""
+        flag = asyncio.Event()
+        self._watchers[channel].add(flag)
+        try:
+            while True:
+                await flag.wait()
+                flag.clear()
+                yield None
+        finally:
+            self._watchers[channel].discard(flag)
+            if not self._watchers[channel]:
+                del self._watchers[channel]

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from typing import IO
 
 from brandhub.settings import Settings
 
@@ -60,6 +61,63 @@ def _schema(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // total if total else width
+    percent = 100 * done // total if total else 100
+    sys.stderr.write(
+        f"\r[{'#' * filled}{' ' * (width - filled)}] {percent:3d}% {done}/{total} events"
+    )
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def campaign_pk(text: str) -> int:
+    """A campaign given by its numeric id or its global id."""
+    if text.isdigit():
+        return int(text)
+    from brandhub.schema.relay import decode_id
+
+    pk = decode_id(text, "Campaign")
+    if pk is None:
+        raise SystemExit(f"not a campaign id: {text}")
+    return pk
+
+
+def _recount(args: argparse.Namespace, settings: Settings) -> int:
+    from brandhub.db import Database
+    from brandhub.errors import NotFound
+    from brandhub.voting.recount import recount
+
+    async def run(export: IO[str] | None) -> int:
+        db = Database(settings)
+        try:
+            async with db.read() as session:
+                report = await recount(
+                    session,
+                    campaign_pk(args.campaign),
+                    export=export,
+                    secret=settings.secret_key,
+                    progress=_progress if sys.stderr.isatty() or args.progress else None,
+                )
+        except NotFound as error:
+            print(error.message, file=sys.stderr)
+            return 2
+        finally:
+            await db.dispose()
+        print(f"campaign {report.campaign_id}: {report.events} events from {report.voters} voters")
+        for difference in report.differences:
+            print(f"DIFFERENCE: {difference}")
+        print("recount matches the stored tallies and results" if report.ok else "recount FAILED")
+        return 0 if report.ok else 1
+
+    if not args.export:
+        return asyncio.run(run(None))
+    with open(args.export, "w", encoding="utf-8") as export:
+        return asyncio.run(run(export))
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one subcommand per verb."""
     root = argparse.ArgumentParser(prog="brandhub", description=__doc__)
@@ -82,6 +140,14 @@ def parser() -> argparse.ArgumentParser:
     worker.set_defaults(run=_worker)
 
     verbs.add_parser("schema", help="print the GraphQL SDL").set_defaults(run=_schema)
+
+    count = verbs.add_parser("recount", help="replay a campaign's vote log and check everything")
+    count.add_argument("campaign", help="campaign id (numeric or global)")
+    count.add_argument(
+        "--export", metavar="FILE", help="write the log as NDJSON, voters pseudonymised"
+    )
+    count.add_argument("--progress", action="store_true", help="show progress even when not a tty")
+    count.set_defaults(run=_recount)
     return root
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
@@ -16,7 +17,10 @@ from sqlalchemy.ext.asyncio import (
 
 from brandhub.settings import Settings
 
+log = logging.getLogger("brandhub.db")
+
 PENDING_JOBS = "brandhub.pending_jobs"
+AFTER_COMMIT = "brandhub.after_commit"
 
 
 class JobSender(Protocol):
@@ -28,6 +32,11 @@ class JobSender(Protocol):
 def enqueue_after_commit(session: AsyncSession, name: str, /, **kwargs: Any) -> None:
     """Queue a job to be sent once this session's transaction commits; dropped on rollback."""
     session.info.setdefault(PENDING_JOBS, []).append((name, kwargs))
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], Awaitable[None]]) -> None:
+    """Run ``callback`` once this session's transaction has committed (e.g. a live update)."""
+    session.info.setdefault(AFTER_COMMIT, []).append(callback)
 
 
 def _sqlite_engine(url: str, *, immediate: bool, echo: bool) -> AsyncEngine:
@@ -103,11 +112,18 @@ class Database:
             except BaseException:
                 await session.rollback()
                 session.info.pop(PENDING_JOBS, None)
+                session.info.pop(AFTER_COMMIT, None)
                 raise
             pending = session.info.pop(PENDING_JOBS, [])
+            callbacks = session.info.pop(AFTER_COMMIT, [])
         if pending and self.jobs is not None:
             for name, kwargs in pending:
                 await self.jobs.enqueue(name, **kwargs)
+        for callback in callbacks:
+            try:
+                await callback()
+            except Exception:  # the change is committed; a lost notification is only logged
+                log.exception("after-commit callback failed")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

@@ -224,7 +224,7 @@ class TestPermissions:
         detail = (await gql(PROPOSAL, {"id": proposal}))["data"]["proposal"]
         assert detail["status"] == "ACTIVE"
 
-    @pytest.mark.parametrize("mutation", ["openVoting"])
+    @pytest.mark.parametrize("mutation", ["openVoting", "closeCampaign"])
     async def test_non_owner_cannot_change_phase(self, gql, sign_up, mutation):
         c = await open_campaign(gql, sign_up, members=1)
         body = await gql(

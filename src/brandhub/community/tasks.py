@@ -8,6 +8,7 @@ from brandhub.community import campaigns
 from brandhub.community.models import Phase
 from brandhub.errors import DomainError
 from brandhub.jobs.registry import JobContext, periodic
+from brandhub.voting.closing import close_campaign
 
 log = logging.getLogger("brandhub.community")
 
@@ -22,8 +23,6 @@ async def advance_phases(ctx: JobContext) -> list[int]:
         try:
             async with ctx.db.unit_of_work() as session:
                 if target is Phase.CLOSED:
-                    from brandhub.voting.closing import close_campaign
-
                     await close_campaign(
                         session, actor=None, campaign_id=campaign_id, now=ctx.now()
                     )

@@ -25,6 +25,8 @@ from brandhub.schema.community.mutations import CommunityMutation
 from brandhub.schema.community.queries import CommunityQuery
 from brandhub.schema.errors import should_mask
 from brandhub.schema.node import NodeQuery
+from brandhub.schema.voting.live import VotingSubscription
+from brandhub.schema.voting.mutations import VotingMutation
 from brandhub.settings import Settings
 
 
@@ -34,7 +36,12 @@ class Query(AuthQuery, CommunityQuery, NodeQuery):
 
 
 @strawberry.type
-class Mutation(AuthMutation, CommunityMutation):
+class Mutation(AuthMutation, CommunityMutation, VotingMutation):
+    pass
+
+
+@strawberry.type
+class Subscription(VotingSubscription):
     pass
 
 
@@ -58,6 +65,7 @@ def build_schema(
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[MemberType, PartnerType],
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),

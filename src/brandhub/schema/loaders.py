@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from strawberry.dataloader import DataLoader
 
 from brandhub.auth.models import Member
 from brandhub.community.models import Brand, Campaign, Membership, Proposal, Revision
 from brandhub.db import Database
-
-K = TypeVar("K")
-V = TypeVar("V")
+from brandhub.voting import counters
+from brandhub.voting.methods import Tally
+from brandhub.voting.models import CampaignSlot
 
 
 def by_id_loader(db: Database, model: Any) -> DataLoader[int, Any]:
@@ -24,22 +24,6 @@ def by_id_loader(db: Database, model: Any) -> DataLoader[int, Any]:
             rows = (await session.scalars(select(model).where(model.id.in_(ids)))).all()
         found = {row.id: row for row in rows}
         return [found.get(i) for i in ids]
-
-    return DataLoader(load_fn=load)
-
-
-def grouped_loader(
-    db: Database, query: Callable[[Sequence[K]], Any], key: Callable[[Any], K]
-) -> DataLoader[K, list[Any]]:
-    """Load lists of rows grouped by a key (one-to-many), in one query per batch."""
-
-    async def load(keys: Sequence[K]) -> list[list[Any]]:
-        async with db.read() as session:
-            rows: Iterable[Any] = (await session.execute(query(keys))).all()
-        groups: dict[K, list[Any]] = {k: [] for k in keys}
-        for row in rows:
-            groups.setdefault(key(row), []).append(row)
-        return [groups[k] for k in keys]
 
     return DataLoader(load_fn=load)
 
@@ -81,6 +65,16 @@ class Loaders:
         return self.get("proposal", lambda db: by_id_loader(db, Proposal))
 
     @property
+    def tally(self) -> DataLoader[int, Tally]:
+        """Live tallies (summed counter slots), by proposal id."""
+        return self.get("tally", _tally_loader)
+
+    @property
+    def campaign_sums(self) -> DataLoader[int, tuple[float, float]]:
+        """(Σ weight, Σ weight·value) of each campaign, for the SCORE prior."""
+        return self.get("campaign_sums", _campaign_sums_loader)
+
+    @property
     def role(self) -> DataLoader[tuple[int, int], str | None]:
         """A member's role in a brand, by (brand id, member id)."""
         return self.get("role", _role_loader)
@@ -117,5 +111,32 @@ def _latest_revision_loader(db: Database) -> DataLoader[int, Revision | None]:
             )
             found = {row.proposal_id: row for row in rows}
         return [found.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _tally_loader(db: Database) -> DataLoader[int, Tally]:
+    async def load(ids: Sequence[int]) -> list[Tally]:
+        async with db.read() as session:
+            found = await counters.proposal_tallies(session, proposal_ids=ids)
+        return [found.get(i, Tally()) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _campaign_sums_loader(db: Database) -> DataLoader[int, tuple[float, float]]:
+    async def load(ids: Sequence[int]) -> list[tuple[float, float]]:
+        async with db.read() as session:
+            rows = await session.execute(
+                select(
+                    CampaignSlot.campaign_id,
+                    func.sum(CampaignSlot.weight_sum),
+                    func.sum(CampaignSlot.value_sum),
+                )
+                .where(CampaignSlot.campaign_id.in_(ids))
+                .group_by(CampaignSlot.campaign_id)
+            )
+            found = {cid: (float(w), float(v)) for cid, w, v in rows}
+        return [found.get(i, (0.0, 0.0)) for i in ids]
 
     return DataLoader(load_fn=load)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from brandhub.community import reads
+from brandhub.community.campaigns import rules_of
 from brandhub.community.models import (
     Brand,
     Campaign,
@@ -33,13 +33,34 @@ from brandhub.schema.community.enums import (
     WeightingEnum,
 )
 from brandhub.schema.context import Context
-from brandhub.schema.errors import forbidden
-from brandhub.schema.relay import Connection, Node, connection, node_resolver, page, to_global_id
+from brandhub.schema.errors import bad_request, forbidden
+from brandhub.schema.relay import (
+    MAX_PAGE_SIZE,
+    Connection,
+    Node,
+    connection,
+    node_resolver,
+    page,
+    to_global_id,
+)
+from brandhub.schema.voting.types import (
+    BallotType,
+    RankedProposalType,
+    ResultsType,
+    TallyType,
+    VelocityFlagType,
+    ViewerVoteType,
+)
+from brandhub.voting import methods
+from brandhub.voting import reads as voting_reads
+from brandhub.voting.methods import VotingMethod
+from brandhub.voting.ranking import RankOrder
 
-
-@strawberry.enum(description="How proposals are ordered.")
-class ProposalOrder(Enum):
-    NEW = "NEW"
+ProposalOrder = strawberry.enum(
+    RankOrder,
+    name="ProposalOrder",
+    description="TOP: score. HOT: score decayed by age (gravity 1.5). NEW: newest first.",
+)
 
 
 async def viewer_id(info: Info[Context, None]) -> int | None:
@@ -198,21 +219,121 @@ class CampaignType(Node):
     async def brand(self, info: Info[Context, None]) -> BrandType:
         return BrandType.from_row(await info.context.loaders.brand.load(self.brand_id))
 
-    @strawberry.field(description="Proposals; hidden ones only for moderators.")
+    @strawberry.field(
+        description="Proposals. NEW lists every one (hidden ones only for moderators); "
+        "TOP and HOT rank those taking part in the vote, from the live tallies."
+    )
     async def proposals(
         self,
         info: Info[Context, None],
-        order_by: ProposalOrder = ProposalOrder.NEW,
+        order_by: ProposalOrder = RankOrder.NEW,  # type: ignore[valid-type]
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ProposalType]:
         p = page(first, after)
-        include_hidden = await moderates(info, self.brand_id)
+        if order_by is RankOrder.NEW:
+            include_hidden = await moderates(info, self.brand_id)
+            async with info.context.db.read() as session:
+                rows = await reads.newest_proposals(
+                    session, self.pk, include_hidden=include_hidden, offset=p.offset, limit=p.limit
+                )
+            return connection(rows, p, ProposalType.from_row)
         async with info.context.db.read() as session:
-            rows = await reads.newest_proposals(
-                session, self.pk, include_hidden=include_hidden, offset=p.offset, limit=p.limit
+            standings = await voting_reads.standings(
+                session, self.row, order=RankOrder(order_by), now=info.context.now()
             )
-        return connection(rows, p, ProposalType.from_row)
+        window = standings[p.offset : p.offset + p.limit + 1]
+        loaded = await info.context.loaders.proposal.load_many([s.proposal_id for s in window])
+        return connection([r for r in loaded if r is not None], p, ProposalType.from_row)
+
+    @strawberry.field(description="The live top of the vote (TOP order), from incremental tallies.")
+    async def leaderboard(
+        self, info: Info[Context, None], first: int = 10
+    ) -> list[RankedProposalType]:
+        if not 0 <= first <= MAX_PAGE_SIZE:
+            raise bad_request(f"first must be between 0 and {MAX_PAGE_SIZE}.")
+        return await live_top(info, self.pk, first)
+
+    @strawberry.field(description="The stored result; null until the campaign closes.")
+    async def results(self, info: Info[Context, None]) -> ResultsType | None:
+        async with info.context.db.read() as session:
+            row = await voting_reads.stored_result(session, self.pk)
+        if row is None:
+            return None
+        return ResultsType(
+            voters=row.voters,
+            quorum_met=row.quorum_met,
+            ranking=[
+                RankedProposalType(rank=e["rank"], score=e["score"], proposal_id=e["proposal"])
+                for e in row.ranking
+            ],
+            seal=row.seal,
+            computed_at=row.computed_at,
+            winner_id=row.winner_id,
+        )
+
+    @strawberry.field(description="The viewer's own votes in this campaign.")
+    async def viewer_votes(self, info: Info[Context, None]) -> list[ViewerVoteType]:
+        member_id = await viewer_id(info)
+        if member_id is None:
+            return []
+        async with info.context.db.read() as session:
+            rows = await voting_reads.votes_of(session, campaign_id=self.pk, voter_id=member_id)
+        return [
+            ViewerVoteType(
+                value=r.value,
+                weight=r.weight,
+                pending=r.pending,
+                cast_at=r.cast_at,
+                proposal_id=r.proposal_id,
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="The viewer's ranked ballot (RANKED campaigns).")
+    async def viewer_ballot(self, info: Info[Context, None]) -> BallotType | None:
+        member_id = await viewer_id(info)
+        if member_id is None:
+            return None
+        async with info.context.db.read() as session:
+            row = await voting_reads.ballot_of(session, campaign_id=self.pk, voter_id=member_id)
+        if row is None:
+            return None
+        return BallotType(
+            weight=row.weight,
+            pending=row.pending,
+            cast_at=row.cast_at,
+            proposal_ids=list(row.ranking),
+        )
+
+    @strawberry.field(
+        description="Supports (APPROVAL) or credits (QUADRATIC) the viewer has left; "
+        "null when the method has no budget or nobody is signed in."
+    )
+    async def viewer_remaining_budget(self, info: Info[Context, None]) -> int | None:
+        member_id = await viewer_id(info)
+        rules = rules_of(self.row)
+        if member_id is None or methods.budget_limit(rules) is None:
+            return None
+        async with info.context.db.read() as session:
+            rows = await voting_reads.votes_of(session, campaign_id=self.pk, voter_id=member_id)
+        return methods.remaining_budget(rules, {r.proposal_id: r.value for r in rows})
+
+    @strawberry.field(description="Bursts of votes from new accounts; moderators only.")
+    async def velocity_flags(self, info: Info[Context, None]) -> list[VelocityFlagType]:
+        if not await moderates(info, self.brand_id):
+            raise forbidden("Only the brand's moderators and owners can list velocity flags.")
+        async with info.context.db.read() as session:
+            rows = await voting_reads.velocity_flags(session, self.pk)
+        return [
+            VelocityFlagType(
+                new_account_votes=r.new_account_votes,
+                window_start=r.window_start,
+                raised_at=r.raised_at,
+                proposal_id=r.proposal_id,
+            )
+            for r in rows
+        ]
 
 
 @strawberry.type(name="Revision", description="One numbered version of a proposal's spec.")
@@ -317,6 +438,19 @@ class ProposalType(Node):
         row = await info.context.loaders.latest_revision.load(self.pk)
         return RevisionType.from_row(row)
 
+    @strawberry.field(description="Live totals, kept incrementally as votes are cast.")
+    async def tally(self, info: Info[Context, None]) -> TallyType:
+        campaign = await info.context.loaders.campaign.load(self.row.campaign_id)
+        rules = rules_of(campaign)
+        tally = await info.context.loaders.tally.load(self.pk)
+        weight_sum, value_sum = (0.0, 0.0)
+        if rules.method is VotingMethod.SCORE:
+            weight_sum, value_sum = await info.context.loaders.campaign_sums.load(campaign.id)
+        return TallyType.of(
+            tally,
+            methods.score(rules.method, tally, weight_sum, value_sum, rules.score_prior_strength),
+        )
+
     @strawberry.field(description="Every revision, oldest first.")
     async def revisions(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
@@ -400,3 +534,12 @@ async def _brand(info: Info[Context, None], pk: int) -> BrandType | None:
 
 node_resolver("Campaign")(visible_campaign)
 node_resolver("Proposal")(visible_proposal)
+
+
+async def live_top(
+    info: Info[Context, None], campaign_id: int, first: int
+) -> list[RankedProposalType]:
+    """The first standings of a campaign under TOP."""
+    from brandhub.schema.voting.live import top
+
+    return await top(info, campaign_id, first)

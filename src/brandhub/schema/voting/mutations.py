@@ -1,0 +1,128 @@
+"""Voting mutations: castVote, retractVote, castBallot, closeCampaign."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from brandhub.schema.community.inputs import CampaignIdInput
+from brandhub.schema.community.mutations import CampaignPayload
+from brandhub.schema.community.types import CampaignType
+from brandhub.schema.context import Context
+from brandhub.schema.errors import UserError
+from brandhub.schema.payloads import perform
+from brandhub.schema.relay import require_pk
+from brandhub.schema.voting.inputs import CastBallotInput, CastVoteInput, RetractVoteInput
+from brandhub.schema.voting.live import announce
+from brandhub.schema.voting.types import BallotType, TallyType, VoteType
+from brandhub.voting import closing, service
+
+
+@strawberry.type
+class VotePayload:
+    vote: VoteType | None = None
+    tally: TallyType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class BallotPayload:
+    ballot: BallotType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _vote_payload(result: service.VoteResult | None, errors: list[UserError]) -> VotePayload:
+    if result is None:
+        return VotePayload(errors=errors)
+    vote = result.vote
+    return VotePayload(
+        vote=VoteType(value=vote.value, weight=vote.weight, pending=vote.pending) if vote else None,
+        tally=TallyType.of(result.tally, result.score),
+    )
+
+
+@strawberry.type
+class VotingMutation:
+    @strawberry.mutation(description="Vote on a proposal; a second vote replaces the first.")
+    async def cast_vote(self, info: Info[Context, None], input: CastVoteInput) -> VotePayload:
+        async def work(session):
+            return await service.cast_vote(
+                session,
+                voter=await info.context.member(),
+                proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
+                value=input.value,
+                now=info.context.now(),
+            )
+
+        result, errors = await perform(info, work)
+        if result is not None:
+            await announce(info.context.state, proposal_id=result.proposal_id)
+        return _vote_payload(result, errors)
+
+    @strawberry.mutation(description="Take back your vote on a proposal.")
+    async def retract_vote(self, info: Info[Context, None], input: RetractVoteInput) -> VotePayload:
+        async def work(session):
+            return await service.retract_vote(
+                session,
+                voter=await info.context.member(),
+                proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
+                now=info.context.now(),
+            )
+
+        result, errors = await perform(info, work)
+        if result is not None:
+            await announce(info.context.state, proposal_id=result.proposal_id)
+        return _vote_payload(result, errors)
+
+    @strawberry.mutation(
+        description="Rank proposals (RANKED campaigns); a new ballot replaces the old."
+    )
+    async def cast_ballot(self, info: Info[Context, None], input: CastBallotInput) -> BallotPayload:
+        campaign_id = 0
+
+        async def work(session):
+            nonlocal campaign_id
+            campaign_id = require_pk(input.campaign_id, "Campaign", "campaignId")
+            ranking = [
+                require_pk(pid, "Proposal", f"ranking.{i}") for i, pid in enumerate(input.ranking)
+            ]
+            return await service.cast_ballot(
+                session,
+                voter=await info.context.member(),
+                campaign_id=campaign_id,
+                ranking=ranking,
+                now=info.context.now(),
+            ), True
+
+        result, errors = await perform(info, work)
+        if errors:
+            return BallotPayload(errors=errors)
+        await announce(info.context.state, campaign_id=campaign_id)
+        ballot = result[0] if result else None
+        if ballot is None:
+            return BallotPayload()
+        return BallotPayload(
+            ballot=BallotType(
+                weight=ballot.weight,
+                pending=ballot.pending,
+                cast_at=ballot.cast_at,
+                proposal_ids=list(ballot.ranking),
+            )
+        )
+
+    @strawberry.mutation(description="VOTING → CLOSED (brand owners): results, winner, handoffs.")
+    async def close_campaign(
+        self, info: Info[Context, None], input: CampaignIdInput
+    ) -> CampaignPayload:
+        async def work(session):
+            return await closing.close_campaign(
+                session,
+                actor=await info.context.member(),
+                campaign_id=require_pk(input.campaign_id, "Campaign", "campaignId"),
+                now=info.context.now(),
+            )
+
+        row, errors = await perform(info, work)
+        if row is not None:
+            await announce(info.context.state, campaign_id=row.id)
+        return CampaignPayload(campaign=CampaignType.from_row(row) if row else None, errors=errors)

@@ -1,0 +1,94 @@
+"""Closing a campaign: compute and store the result, mark the winner, hand off to partners."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from brandhub.auth.models import Member
+from brandhub.community.campaigns import move_phase, rules_of
+from brandhub.community.models import Campaign, Phase, Proposal, ProposalStatus
+from brandhub.voting import chain
+from brandhub.voting.models import Ballot, CampaignResultRow, Vote, VoterChain
+from brandhub.voting.ranking import CampaignResult
+from brandhub.voting.results import compute_result
+
+RANKABLE = (ProposalStatus.ACTIVE, ProposalStatus.SHORTLISTED, ProposalStatus.WINNER)
+
+
+async def candidates_of(session: AsyncSession, campaign_id: int) -> dict[int, datetime]:
+    """Proposals that take part in the result, with their first revision time."""
+    rows = await session.execute(
+        select(Proposal.id, Proposal.created_at).where(
+            Proposal.campaign_id == campaign_id, Proposal.status.in_(RANKABLE)
+        )
+    )
+    return {pid: at for pid, at in rows}
+
+
+async def result_of(session: AsyncSession, campaign: Campaign) -> CampaignResult:
+    """Compute the campaign's result from its stored votes or ballots."""
+    assert campaign.id is not None
+    rules = rules_of(campaign)
+    candidates = await candidates_of(session, campaign.id)
+    votes = await session.execute(
+        select(Vote.voter_id, Vote.proposal_id, Vote.value, Vote.weight)
+        .where(Vote.campaign_id == campaign.id, Vote.proposal_id.in_(candidates))
+        .order_by(Vote.voter_id, Vote.proposal_id)
+    )
+    ballots = await session.execute(
+        select(Ballot.voter_id, Ballot.ranking, Ballot.weight)
+        .where(Ballot.campaign_id == campaign.id)
+        .order_by(Ballot.voter_id)
+    )
+    result, _ = compute_result(
+        rules, candidates=candidates, votes=votes.all(), ballots=ballots.all()
+    )
+    return result
+
+
+async def chain_seal(session: AsyncSession, campaign_id: int) -> str:
+    """The digest over every voter's chain head in the campaign."""
+    rows = await session.execute(
+        select(VoterChain.voter_id, VoterChain.seq, VoterChain.head).where(
+            VoterChain.campaign_id == campaign_id
+        )
+    )
+    return chain.seal(rows.all())
+
+
+def ranking_rows(result: CampaignResult) -> list[dict[str, Any]]:
+    """The stored form of a ranking."""
+    return [{"rank": e.rank, "proposal": e.proposal_id, "score": e.score} for e in result.ranking]
+
+
+async def close_campaign(
+    session: AsyncSession, *, actor: Member | None, campaign_id: int, now: datetime
+) -> Campaign:
+    """VOTING → CLOSED: store the result, mark the winner, create partner handoffs."""
+    campaign = await move_phase(
+        session, actor=actor, campaign_id=campaign_id, to=Phase.CLOSED, now=now
+    )
+    result = await result_of(session, campaign)
+    session.add(
+        CampaignResultRow(
+            campaign_id=campaign_id,
+            winner_id=result.winner,
+            voters=result.voters,
+            quorum_met=result.quorum_met,
+            ranking=ranking_rows(result),
+            seal=await chain_seal(session, campaign_id),
+            computed_at=now,
+        )
+    )
+    if result.winner is not None:
+        await session.execute(
+            update(Proposal)
+            .where(Proposal.id == result.winner)
+            .values(status=ProposalStatus.WINNER, updated_at=now)
+        )
+    await session.flush()
+    return campaign

@@ -1,0 +1,23 @@
+"""Errors of the voting domain, as codes of the GraphQL contract."""
+
+from brandhub.errors import DomainError
+
+
+class VotingError(DomainError):
+    """Root of voting failures."""
+
+
+class VotingClosed(VotingError):
+    code = "INVALID_PHASE"
+
+
+class BudgetExceededError(VotingError):
+    code = "BUDGET_EXCEEDED"
+
+
+class InvalidVote(VotingError):
+    code = "INVALID_INPUT"
+
+
+class ChainBroken(Exception):
+    """The event log does not verify (raised by the recount, never to clients)."""

@@ -1,0 +1,425 @@
+"""Casting and retracting votes and ballots: budgets, weights, slotted tallies, the event chain.
+
+Every change runs in the caller's unit of work: the vote row, the tally counters, the
+campaign counters and the chained event commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from brandhub.auth.models import Member
+from brandhub.community.campaigns import get_campaign, rules_of
+from brandhub.community.models import Campaign, Membership, Phase, Proposal, ProposalStatus
+from brandhub.errors import Forbidden, NotFound
+from brandhub.voting import chain, counters, methods
+from brandhub.voting.errors import BudgetExceededError, InvalidVote, VotingClosed
+from brandhub.voting.methods import Tally, TallyDelta, VotingMethod, VotingRules
+from brandhub.voting.models import Ballot, VelocityFlag, Vote, VoteEvent, VoterChain
+from brandhub.voting.weights import VoterWeight, WeightingPolicy, voter_weight
+
+VOTABLE = (ProposalStatus.ACTIVE, ProposalStatus.SHORTLISTED)
+MAX_BALLOT_LENGTH = 1000
+# Velocity guard: this many votes from accounts younger than NEW_ACCOUNT_AGE on one
+# proposal within VELOCITY_WINDOW raise a flag for moderators.
+NEW_ACCOUNT_AGE = timedelta(days=7)
+VELOCITY_WINDOW = timedelta(minutes=10)
+VELOCITY_THRESHOLD = 10
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    """What castVote and retractVote return: the vote (None once retracted) and the tally."""
+
+    vote: Vote | None
+    proposal_id: int
+    tally: Tally
+    score: float
+
+
+@dataclass(frozen=True)
+class _Voter:
+    campaign: Campaign
+    rules: VotingRules
+    role: str
+
+
+async def _voter_in(session: AsyncSession, campaign: Campaign, voter: Member) -> _Voter:
+    """Check the voter is a brand member and the campaign is voting."""
+    role = await session.scalar(
+        select(Membership.role).where(
+            Membership.brand_id == campaign.brand_id, Membership.member_id == voter.id
+        )
+    )
+    if role is None:
+        raise Forbidden("Only members of the brand may vote.")
+    if campaign.phase != Phase.VOTING:
+        raise VotingClosed("Votes are accepted only while the campaign is in VOTING.")
+    return _Voter(campaign, rules_of(campaign), role)
+
+
+async def _weight(session: AsyncSession, ctx: _Voter, voter: Member, now: datetime) -> VoterWeight:
+    pledged = 0
+    if ctx.rules.weighting is WeightingPolicy.PLEDGE:
+        from brandhub.partners.pledges import pledged_units
+
+        assert ctx.campaign.id is not None and voter.id is not None
+        pledged = await pledged_units(session, campaign_id=ctx.campaign.id, member_id=voter.id)
+    return voter_weight(
+        ctx.rules,
+        role=ctx.role,
+        reputation=voter.reputation,
+        pledged_units=pledged,
+        account_created_at=voter.created_at,
+        now=now,
+    )
+
+
+async def _lock_chain(session: AsyncSession, campaign_id: int, voter_id: int) -> VoterChain:
+    """Create or lock the voter's chain row: it serialises one voter's changes (budgets)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(VoterChain).values(
+        campaign_id=campaign_id, voter_id=voter_id, seq=0, head=chain.GENESIS
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["campaign_id", "voter_id"], set_={"seq": VoterChain.__table__.c.seq}
+    ).returning(VoterChain.__table__.c.seq, VoterChain.__table__.c.head)
+    seq, head = (await session.execute(stmt)).one()
+    return VoterChain(campaign_id=campaign_id, voter_id=voter_id, seq=seq, head=head)
+
+
+async def _append_event(
+    session: AsyncSession, state: VoterChain, event: dict[str, Any], now: datetime
+) -> None:
+    seq = state.seq + 1
+    payload = {
+        **event,
+        "campaign": state.campaign_id,
+        "voter": state.voter_id,
+        "seq": seq,
+        "at": now.isoformat(),
+    }
+    digest = chain.link(state.head, payload)
+    session.add(
+        VoteEvent(
+            campaign_id=state.campaign_id,
+            voter_id=state.voter_id,
+            seq=seq,
+            payload=payload,
+            prev_hash=state.head,
+            hash=digest,
+            at=now,
+        )
+    )
+    await session.execute(
+        update(VoterChain)
+        .where(VoterChain.campaign_id == state.campaign_id, VoterChain.voter_id == state.voter_id)
+        .values(seq=seq, head=digest)
+    )
+
+
+def _counted(votes: dict[int, tuple[int, float]]) -> bool:
+    return any(weight > 0 for _, weight in votes.values())
+
+
+async def _record(
+    session: AsyncSession,
+    ctx: _Voter,
+    voter_id: int,
+    before: dict[int, tuple[int, float]],
+    after: dict[int, tuple[int, float]],
+    deltas: dict[int, TallyDelta],
+) -> None:
+    """Apply tally deltas and the campaign's distinct-voter change."""
+    assert ctx.campaign.id is not None
+    slot = counters.slot_of(voter_id)
+    await counters.add_to_proposal(session, campaign_id=ctx.campaign.id, deltas=deltas, slot=slot)
+    total = TallyDelta()
+    for d in deltas.values():
+        total = total + d
+    voters = int(_counted(after)) - int(_counted(before))
+    await counters.add_to_campaign(
+        session, campaign_id=ctx.campaign.id, slot=slot, voters=voters, delta=total
+    )
+
+
+async def _votes_of(
+    session: AsyncSession, campaign_id: int, voter_id: int
+) -> dict[int, tuple[int, float]]:
+    rows = await session.execute(
+        select(Vote.proposal_id, Vote.value, Vote.weight).where(
+            Vote.campaign_id == campaign_id, Vote.voter_id == voter_id
+        )
+    )
+    return {pid: (value, weight) for pid, value, weight in rows}
+
+
+async def _proposal_for_vote(session: AsyncSession, proposal_id: int) -> tuple[Proposal, Campaign]:
+    row = (
+        await session.execute(
+            select(Proposal, Campaign)
+            .join(Campaign, Campaign.id == Proposal.campaign_id)
+            .where(Proposal.id == proposal_id)
+        )
+    ).first()
+    if row is None or row[0].status == ProposalStatus.HIDDEN:
+        raise NotFound("No such proposal.", field=["proposalId"])
+    return row[0], row[1]
+
+
+async def _after_tally(
+    session: AsyncSession, ctx: _Voter, proposal: Proposal, now: datetime
+) -> tuple[Tally, float]:
+    """Read the proposal's new tally and score; shortlist it when it reaches the threshold."""
+    assert proposal.id is not None and ctx.campaign.id is not None
+    tally = (await counters.proposal_tallies(session, proposal_ids=[proposal.id])).get(
+        proposal.id, Tally()
+    )
+    totals = (
+        await counters.campaign_totals(session, ctx.campaign.id)
+        if ctx.rules.method is VotingMethod.SCORE
+        else Tally()
+    )
+    score = methods.score(
+        ctx.rules.method, tally, totals.weight_sum, totals.value_sum, ctx.rules.score_prior_strength
+    )
+    if proposal.status == ProposalStatus.ACTIVE and methods.reaches_support_threshold(
+        ctx.rules, score
+    ):
+        await session.execute(
+            update(Proposal)
+            .where(Proposal.id == proposal.id, Proposal.status == ProposalStatus.ACTIVE)
+            .values(status=ProposalStatus.SHORTLISTED, updated_at=now)
+        )
+    return tally, score
+
+
+async def _velocity_check(
+    session: AsyncSession, *, campaign_id: int, proposal_id: int, voter: Member, now: datetime
+) -> None:
+    """Flag a burst of votes from new accounts on one proposal (once per window)."""
+    if voter.created_at > now - NEW_ACCOUNT_AGE:
+        since = now - VELOCITY_WINDOW
+        burst = await session.scalar(
+            select(func.count())
+            .select_from(Vote)
+            .join(Member, Member.id == Vote.voter_id)
+            .where(
+                Vote.proposal_id == proposal_id,
+                Vote.cast_at >= since,
+                Member.created_at > now - NEW_ACCOUNT_AGE,
+            )
+        )
+        if burst >= VELOCITY_THRESHOLD:
+            flagged = await session.scalar(
+                select(VelocityFlag.id).where(
+                    VelocityFlag.proposal_id == proposal_id, VelocityFlag.raised_at >= since
+                )
+            )
+            if flagged is None:
+                session.add(
+                    VelocityFlag(
+                        campaign_id=campaign_id,
+                        proposal_id=proposal_id,
+                        new_account_votes=burst,
+                        window_start=since,
+                        raised_at=now,
+                    )
+                )
+
+
+async def cast_vote(
+    session: AsyncSession, *, voter: Member, proposal_id: int, value: int, now: datetime
+) -> VoteResult:
+    """Cast or replace the voter's vote on a proposal."""
+    assert voter.id is not None
+    proposal, campaign = await _proposal_for_vote(session, proposal_id)
+    ctx = await _voter_in(session, campaign, voter)
+    if ctx.rules.method is VotingMethod.RANKED:
+        raise InvalidVote("This campaign votes with ranked ballots: use castBallot.")
+    if proposal.status not in VOTABLE:
+        raise InvalidVote(
+            f"A {proposal.status.lower()} proposal takes no votes.", field=["proposalId"]
+        )
+    try:
+        methods.validate_vote_value(ctx.rules, value)
+    except methods.VoteValueError as exc:
+        raise InvalidVote(str(exc), field=["value"]) from exc
+    assert campaign.id is not None
+    state = await _lock_chain(session, campaign.id, voter.id)
+    before = await _votes_of(session, campaign.id, voter.id)
+    try:
+        methods.check_budget(ctx.rules, {p: v for p, (v, _) in before.items()}, proposal_id, value)
+    except methods.BudgetExceeded as exc:
+        raise BudgetExceededError(str(exc).capitalize() + ".", field=["value"]) from exc
+    weight = await _weight(session, ctx, voter, now)
+    old = before.get(proposal_id)
+    delta = (
+        methods.replace_delta(ctx.rules.method, old, (value, weight.weight))
+        if old
+        else methods.vote_delta(ctx.rules.method, value, weight.weight)
+    )
+    after = {**before, proposal_id: (value, weight.weight)}
+    vote = (
+        await session.scalar(
+            select(Vote).where(
+                Vote.campaign_id == campaign.id,
+                Vote.voter_id == voter.id,
+                Vote.proposal_id == proposal_id,
+            )
+        )
+        if old
+        else None
+    )
+    if vote is None:
+        vote = Vote(
+            campaign_id=campaign.id,
+            voter_id=voter.id,
+            proposal_id=proposal_id,
+            value=value,
+            weight=weight.weight,
+            pending=weight.pending,
+            cast_at=now,
+        )
+        session.add(vote)
+    else:
+        vote.value, vote.weight, vote.pending, vote.cast_at = (
+            value,
+            weight.weight,
+            weight.pending,
+            now,
+        )
+    await _record(session, ctx, voter.id, before, after, {proposal_id: delta})
+    await _append_event(
+        session,
+        state,
+        {"type": "vote.cast", "proposal": proposal_id, "value": value, "weight": weight.weight},
+        now,
+    )
+    await session.flush()
+    await _velocity_check(
+        session, campaign_id=campaign.id, proposal_id=proposal_id, voter=voter, now=now
+    )
+    tally, score = await _after_tally(session, ctx, proposal, now)
+    return VoteResult(vote, proposal_id, tally, score)
+
+
+async def retract_vote(
+    session: AsyncSession, *, voter: Member, proposal_id: int, now: datetime
+) -> VoteResult:
+    """Remove the voter's vote on a proposal."""
+    assert voter.id is not None
+    proposal, campaign = await _proposal_for_vote(session, proposal_id)
+    ctx = await _voter_in(session, campaign, voter)
+    assert campaign.id is not None
+    state = await _lock_chain(session, campaign.id, voter.id)
+    before = await _votes_of(session, campaign.id, voter.id)
+    old = before.get(proposal_id)
+    if old is None:
+        raise InvalidVote("You have no vote on this proposal.", field=["proposalId"])
+    after = {p: v for p, v in before.items() if p != proposal_id}
+    await session.execute(
+        delete(Vote).where(
+            Vote.campaign_id == campaign.id,
+            Vote.voter_id == voter.id,
+            Vote.proposal_id == proposal_id,
+        )
+    )
+    await _record(
+        session,
+        ctx,
+        voter.id,
+        before,
+        after,
+        {proposal_id: methods.vote_delta(ctx.rules.method, old[0], old[1], -1)},
+    )
+    await _append_event(session, state, {"type": "vote.retracted", "proposal": proposal_id}, now)
+    await session.flush()
+    tally, score = await _after_tally(session, ctx, proposal, now)
+    return VoteResult(None, proposal_id, tally, score)
+
+
+def _ballot_deltas(ranking: list[int] | None, weight: float, sign: int) -> dict[int, TallyDelta]:
+    if not ranking:
+        return {}
+    points = methods.ballot_points(ranking)
+    return {
+        pid: methods.vote_delta(VotingMethod.RANKED, p, weight, sign) for pid, p in points.items()
+    }
+
+
+async def cast_ballot(
+    session: AsyncSession, *, voter: Member, campaign_id: int, ranking: list[int], now: datetime
+) -> Ballot | None:
+    """Cast or replace a ranked ballot; an empty ranking withdraws it."""
+    assert voter.id is not None
+    campaign = await get_campaign(session, campaign_id)
+    ctx = await _voter_in(session, campaign, voter)
+    if ctx.rules.method is not VotingMethod.RANKED:
+        raise InvalidVote("This campaign takes single votes: use castVote.", field=["campaignId"])
+    if len(set(ranking)) != len(ranking):
+        raise InvalidVote("A ballot ranks each proposal at most once.", field=["ranking"])
+    if len(ranking) > MAX_BALLOT_LENGTH:
+        raise InvalidVote(
+            f"A ballot ranks at most {MAX_BALLOT_LENGTH} proposals.", field=["ranking"]
+        )
+    if ranking:
+        votable = set(
+            await session.scalars(
+                select(Proposal.id).where(
+                    Proposal.campaign_id == campaign_id,
+                    Proposal.id.in_(ranking),
+                    Proposal.status.in_(VOTABLE),
+                )
+            )
+        )
+        for index, pid in enumerate(ranking):
+            if pid not in votable:
+                raise InvalidVote(
+                    "Not a proposal of this campaign that takes votes.",
+                    field=["ranking", str(index)],
+                )
+    state = await _lock_chain(session, campaign_id, voter.id)
+    ballot = await session.scalar(
+        select(Ballot).where(and_(Ballot.campaign_id == campaign_id, Ballot.voter_id == voter.id))
+    )
+    weight = await _weight(session, ctx, voter, now)
+    deltas: dict[int, TallyDelta] = {}
+    for part in (
+        _ballot_deltas(ballot.ranking if ballot else None, ballot.weight if ballot else 0.0, -1),
+        _ballot_deltas(ranking, weight.weight, 1),
+    ):
+        for pid, d in part.items():
+            deltas[pid] = deltas.get(pid, TallyDelta()) + d
+    before = {0: (0, ballot.weight)} if ballot else {}
+    after = {0: (0, weight.weight)} if ranking else {}
+    if ranking:
+        if ballot is None:
+            ballot = Ballot(
+                campaign_id=campaign_id, voter_id=voter.id, ranking=ranking, weight=0.0, cast_at=now
+            )
+            session.add(ballot)
+        ballot.ranking, ballot.weight, ballot.pending, ballot.cast_at = (
+            list(ranking),
+            weight.weight,
+            weight.pending,
+            now,
+        )
+    elif ballot is not None:
+        await session.delete(ballot)
+        ballot = None
+    await _record(session, ctx, voter.id, before, after, deltas)
+    await _append_event(
+        session,
+        state,
+        {"type": "ballot.cast", "ranking": list(ranking), "weight": weight.weight},
+        now,
+    )
+    await session.flush()
+    return ballot
