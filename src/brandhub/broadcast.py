@@ -7,13 +7,14 @@ import contextlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
 
 log = logging.getLogger("brandhub.broadcast")
 
 CHANNEL_PREFIX = "brandhub:live:"
 QUEUE_SIZE = 100
+T = TypeVar("T")
 
 
 class Broadcast:
@@ -73,28 +74,46 @@ class Broadcast:
         finally:
             await pubsub.aclose()
 
-    async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
-        """Yield the messages published on ``channel`` from now on."""
+    def subscribe(self, channel: str) -> Feed[dict[str, Any]]:
+        """The messages published on ``channel`` from now on (registered at once)."""
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
-        self._subscribers[channel].add(queue)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            self._subscribers[channel].discard(queue)
-            if not self._subscribers[channel]:
-                del self._subscribers[channel]
+        return Feed(self._subscribers, channel, queue, queue.get)
 
-    async def changes(self, channel: str) -> AsyncIterator[None]:
-        """Yield once per burst of messages on ``channel`` (for "something changed" feeds)."""
+    def changes(self, channel: str) -> Feed[None]:
+        """Wake once per burst of messages on ``channel`` (registered at once)."""
         flag = asyncio.Event()
-        self._watchers[channel].add(flag)
-        try:
-            while True:
-                await flag.wait()
-                flag.clear()
-                yield None
-        finally:
-            self._watchers[channel].discard(flag)
-            if not self._watchers[channel]:
-                del self._watchers[channel]
+
+        async def wait() -> None:
+            await flag.wait()
+            flag.clear()
+
+        return Feed(self._watchers, channel, flag, wait)
+
+
+class Feed(Generic[T]):
+    """An async iterator over one channel; registered when created, removed by ``aclose``."""
+
+    def __init__(
+        self,
+        registry: dict[str, set[Any]],
+        channel: str,
+        handle: Any,
+        next_item: Callable[[], Awaitable[T]],
+    ) -> None:
+        self._registry, self._channel, self._handle = registry, channel, handle
+        self._next = next_item
+        registry[channel].add(handle)
+
+    def __aiter__(self) -> Feed[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        return await self._next()
+
+    async def aclose(self) -> None:
+        """Stop receiving."""
+        handles = self._registry.get(self._channel)
+        if handles is not None:
+            handles.discard(self._handle)
+            if not handles:
+                del self._registry[self._channel]

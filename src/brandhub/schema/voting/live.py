@@ -65,7 +65,6 @@ class VotingSubscription:
         first = max(1, min(first, MAX_PAGE_SIZE))
         changes = info.context.state.broadcast.changes(channel(pk))
         waiting = asyncio.ensure_future(anext(changes))
-        await asyncio.sleep(0)  # let the watcher register before the first snapshot
         try:
             yield await top(info, pk, first)
             while True:
