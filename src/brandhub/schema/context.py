@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 
@@ -38,6 +39,8 @@ class Context:
     response: Any
     state: AppState
     credential: str = ""
+    # Set by Strawberry from a websocket's connection_init payload (may carry the credential).
+    connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
     _principal: asyncio.Future[Principal | None] | None = field(default=None, init=False)
 
@@ -52,25 +55,32 @@ class Context:
         """The current time (the app's clock)."""
         return self.state.now()
 
-    async def principal(self) -> Principal | None:
-        """Who is calling: None without a credential; raises UNAUTHENTICATED for a bad one."""
+    async def principal(self, session: AsyncSession | None = None) -> Principal | None:
+        """Who is calling: None without a credential; raises UNAUTHENTICATED for a bad one.
+
+        A mutation passes its own session, saving a connection and a transaction.
+        """
+        if not self.credential and self.connection_params:
+            self.credential = bearer(self.request, self.connection_params)
         if not self.credential:
             return None
         if self._principal is None:
-            self._principal = asyncio.ensure_future(self._authenticate())
+            self._principal = asyncio.ensure_future(self._authenticate(session))
         principal = await asyncio.shield(self._principal)
         if principal is None:
             raise unauthenticated("The bearer token is invalid, expired or revoked.")
         return principal
 
-    async def _authenticate(self) -> Principal | None:
-        async with self.db.read() as session:
+    async def _authenticate(self, session: AsyncSession | None) -> Principal | None:
+        if session is not None:
             return await authenticate(session, self.credential, now=self.now())
+        async with self.db.read() as own:
+            return await authenticate(own, self.credential, now=self.now())
 
-    async def member(self) -> Member:
+    async def member(self, session: AsyncSession | None = None) -> Member:
         """The signed-in member, or ``Unauthenticated`` (a domain error, for mutations)."""
         try:
-            principal = await self.principal()
+            principal = await self.principal(session)
         except Exception as exc:
             raise Unauthenticated("The bearer token is invalid, expired or revoked.") from exc
         if principal is None or principal.member is None:

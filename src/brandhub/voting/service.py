@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from brandhub.auth.models import Member
 from brandhub.community.campaigns import get_campaign, rules_of
@@ -35,12 +36,10 @@ VELOCITY_THRESHOLD = 10
 
 @dataclass(frozen=True)
 class VoteResult:
-    """What castVote and retractVote return: the vote (None once retracted) and the tally."""
+    """What castVote and retractVote return: the vote (None once retracted) and its proposal."""
 
     vote: Vote | None
     proposal_id: int
-    tally: Tally
-    score: float
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,10 @@ async def _voter_in(session: AsyncSession, campaign: Campaign, voter: Member) ->
             Membership.brand_id == campaign.brand_id, Membership.member_id == voter.id
         )
     )
+    return _check_voter(campaign, role)
+
+
+def _check_voter(campaign: Campaign, role: str | None) -> _Voter:
     if role is None:
         raise Forbidden("Only members of the brand may vote.")
     if campaign.phase != Phase.VOTING:
@@ -106,8 +109,8 @@ async def _append_event(
         "at": now.isoformat(),
     }
     digest = chain.link(state.head, payload)
-    session.add(
-        VoteEvent(
+    await session.execute(
+        insert(VoteEvent).values(
             campaign_id=state.campaign_id,
             voter_id=state.voter_id,
             seq=seq,
@@ -160,23 +163,32 @@ async def _votes_of(
     return {pid: (value, weight) for pid, value, weight in rows}
 
 
-async def _proposal_for_vote(session: AsyncSession, proposal_id: int) -> tuple[Proposal, Campaign]:
+async def _vote_target(
+    session: AsyncSession, proposal_id: int, voter: Member
+) -> tuple[Proposal, _Voter]:
+    """The proposal, its campaign and the voter's role, in one query; checks who and when."""
     row = (
         await session.execute(
-            select(Proposal, Campaign)
+            select(Proposal, Campaign, Membership.role)
             .join(Campaign, Campaign.id == Proposal.campaign_id)
+            .outerjoin(
+                Membership,
+                and_(Membership.brand_id == Campaign.brand_id, Membership.member_id == voter.id),
+            )
             .where(Proposal.id == proposal_id)
+            .options(defer(Proposal.spec), defer(Campaign.spec_schema))
         )
     ).first()
     if row is None or row[0].status == ProposalStatus.HIDDEN:
         raise NotFound("No such proposal.", field=["proposalId"])
-    return row[0], row[1]
+    proposal, campaign, role = row
+    return proposal, _check_voter(campaign, role)
 
 
-async def _after_tally(
-    session: AsyncSession, ctx: _Voter, proposal: Proposal, now: datetime
-) -> tuple[Tally, float]:
-    """Read the proposal's new tally and score; shortlist it when it reaches the threshold."""
+async def _shortlist(session: AsyncSession, ctx: _Voter, proposal: Proposal, now: datetime) -> None:
+    """Shortlist the proposal when its new score reaches the campaign's support threshold."""
+    if ctx.rules.support_threshold is None or proposal.status != ProposalStatus.ACTIVE:
+        return
     assert proposal.id is not None and ctx.campaign.id is not None
     tally = (await counters.proposal_tallies(session, proposal_ids=[proposal.id])).get(
         proposal.id, Tally()
@@ -189,15 +201,12 @@ async def _after_tally(
     score = methods.score(
         ctx.rules.method, tally, totals.weight_sum, totals.value_sum, ctx.rules.score_prior_strength
     )
-    if proposal.status == ProposalStatus.ACTIVE and methods.reaches_support_threshold(
-        ctx.rules, score
-    ):
+    if methods.reaches_support_threshold(ctx.rules, score):
         await session.execute(
             update(Proposal)
             .where(Proposal.id == proposal.id, Proposal.status == ProposalStatus.ACTIVE)
             .values(status=ProposalStatus.SHORTLISTED, updated_at=now)
         )
-    return tally, score
 
 
 async def _velocity_check(
@@ -239,8 +248,8 @@ async def cast_vote(
 ) -> VoteResult:
     """Cast or replace the voter's vote on a proposal."""
     assert voter.id is not None
-    proposal, campaign = await _proposal_for_vote(session, proposal_id)
-    ctx = await _voter_in(session, campaign, voter)
+    proposal, ctx = await _vote_target(session, proposal_id, voter)
+    campaign = ctx.campaign
     if ctx.rules.method is VotingMethod.RANKED:
         raise InvalidVote("This campaign votes with ranked ballots: use castBallot.")
     if proposal.status not in VOTABLE:
@@ -266,34 +275,31 @@ async def cast_vote(
         else methods.vote_delta(ctx.rules.method, value, weight.weight)
     )
     after = {**before, proposal_id: (value, weight.weight)}
-    vote = (
-        await session.scalar(
-            select(Vote).where(
+    vote = Vote(
+        campaign_id=campaign.id,
+        voter_id=voter.id,
+        proposal_id=proposal_id,
+        value=value,
+        weight=weight.weight,
+        pending=weight.pending,
+        cast_at=now,
+    )
+    fields = {"value": value, "weight": weight.weight, "pending": weight.pending, "cast_at": now}
+    if old:
+        await session.execute(
+            update(Vote)
+            .where(
                 Vote.campaign_id == campaign.id,
                 Vote.voter_id == voter.id,
                 Vote.proposal_id == proposal_id,
             )
+            .values(**fields)
         )
-        if old
-        else None
-    )
-    if vote is None:
-        vote = Vote(
-            campaign_id=campaign.id,
-            voter_id=voter.id,
-            proposal_id=proposal_id,
-            value=value,
-            weight=weight.weight,
-            pending=weight.pending,
-            cast_at=now,
-        )
-        session.add(vote)
     else:
-        vote.value, vote.weight, vote.pending, vote.cast_at = (
-            value,
-            weight.weight,
-            weight.pending,
-            now,
+        await session.execute(
+            insert(Vote).values(
+                campaign_id=campaign.id, voter_id=voter.id, proposal_id=proposal_id, **fields
+            )
         )
     await _record(session, ctx, voter.id, before, after, {proposal_id: delta})
     await _append_event(
@@ -306,8 +312,8 @@ async def cast_vote(
     await _velocity_check(
         session, campaign_id=campaign.id, proposal_id=proposal_id, voter=voter, now=now
     )
-    tally, score = await _after_tally(session, ctx, proposal, now)
-    return VoteResult(vote, proposal_id, tally, score)
+    await _shortlist(session, ctx, proposal, now)
+    return VoteResult(vote, proposal_id)
 
 
 async def retract_vote(
@@ -315,8 +321,8 @@ async def retract_vote(
 ) -> VoteResult:
     """Remove the voter's vote on a proposal."""
     assert voter.id is not None
-    proposal, campaign = await _proposal_for_vote(session, proposal_id)
-    ctx = await _voter_in(session, campaign, voter)
+    _, ctx = await _vote_target(session, proposal_id, voter)
+    campaign = ctx.campaign
     assert campaign.id is not None
     state = await _lock_chain(session, campaign.id, voter.id)
     before = await _votes_of(session, campaign.id, voter.id)
@@ -341,8 +347,7 @@ async def retract_vote(
     )
     await _append_event(session, state, {"type": "vote.retracted", "proposal": proposal_id}, now)
     await session.flush()
-    tally, score = await _after_tally(session, ctx, proposal, now)
-    return VoteResult(None, proposal_id, tally, score)
+    return VoteResult(None, proposal_id)
 
 
 def _ballot_deltas(ranking: list[int] | None, weight: float, sign: int) -> dict[int, TallyDelta]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -50,11 +51,14 @@ from brandhub.schema.voting.types import (
     TallyType,
     VelocityFlagType,
     ViewerVoteType,
+    tally_of,
 )
 from brandhub.voting import methods
 from brandhub.voting import reads as voting_reads
-from brandhub.voting.methods import VotingMethod
 from brandhub.voting.ranking import RankOrder
+
+if TYPE_CHECKING:
+    from brandhub.schema.partners.types import HandoffType
 
 ProposalOrder = strawberry.enum(
     RankOrder,
@@ -335,6 +339,14 @@ class CampaignType(Node):
             for r in rows
         ]
 
+    @strawberry.field(description="Partner handoffs: all for brand owners, its own for a partner.")
+    async def handoffs(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[HandoffType, strawberry.lazy("brandhub.schema.partners.types")]]:
+        from brandhub.schema.partners.views import campaign_handoffs
+
+        return await campaign_handoffs(info, self.pk, self.brand_id, first, after)
+
 
 @strawberry.type(name="Revision", description="One numbered version of a proposal's spec.")
 class RevisionType:
@@ -440,16 +452,13 @@ class ProposalType(Node):
 
     @strawberry.field(description="Live totals, kept incrementally as votes are cast.")
     async def tally(self, info: Info[Context, None]) -> TallyType:
-        campaign = await info.context.loaders.campaign.load(self.row.campaign_id)
-        rules = rules_of(campaign)
-        tally = await info.context.loaders.tally.load(self.pk)
-        weight_sum, value_sum = (0.0, 0.0)
-        if rules.method is VotingMethod.SCORE:
-            weight_sum, value_sum = await info.context.loaders.campaign_sums.load(campaign.id)
-        return TallyType.of(
-            tally,
-            methods.score(rules.method, tally, weight_sum, value_sum, rules.score_prior_strength),
-        )
+        return await tally_of(info, self.pk)
+
+    @strawberry.field(description="Units pledged on this proposal by everyone (group buying).")
+    async def pledged_units(self, info: Info[Context, None]) -> int:
+        from brandhub.schema.partners.views import proposal_pledged_units
+
+        return await proposal_pledged_units(info, self.pk)
 
     @strawberry.field(description="Every revision, oldest first.")
     async def revisions(

@@ -14,15 +14,19 @@ from brandhub.schema.payloads import perform
 from brandhub.schema.relay import require_pk
 from brandhub.schema.voting.inputs import CastBallotInput, CastVoteInput, RetractVoteInput
 from brandhub.schema.voting.live import announce
-from brandhub.schema.voting.types import BallotType, TallyType, VoteType
+from brandhub.schema.voting.types import BallotType, TallyType, VoteType, tally_of
 from brandhub.voting import closing, service
 
 
 @strawberry.type
 class VotePayload:
     vote: VoteType | None = None
-    tally: TallyType | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+    proposal_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description="The proposal's tally after this change.")
+    async def tally(self, info: Info[Context, None]) -> TallyType | None:
+        return await tally_of(info, self.proposal_id) if self.proposal_id else None
 
 
 @strawberry.type
@@ -37,7 +41,7 @@ def _vote_payload(result: service.VoteResult | None, errors: list[UserError]) ->
     vote = result.vote
     return VotePayload(
         vote=VoteType(value=vote.value, weight=vote.weight, pending=vote.pending) if vote else None,
-        tally=TallyType.of(result.tally, result.score),
+        proposal_id=result.proposal_id,
     )
 
 
@@ -48,7 +52,7 @@ class VotingMutation:
         async def work(session):
             return await service.cast_vote(
                 session,
-                voter=await info.context.member(),
+                voter=await info.context.member(session),
                 proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
                 value=input.value,
                 now=info.context.now(),
@@ -64,7 +68,7 @@ class VotingMutation:
         async def work(session):
             return await service.retract_vote(
                 session,
-                voter=await info.context.member(),
+                voter=await info.context.member(session),
                 proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
                 now=info.context.now(),
             )
@@ -88,7 +92,7 @@ class VotingMutation:
             ]
             return await service.cast_ballot(
                 session,
-                voter=await info.context.member(),
+                voter=await info.context.member(session),
                 campaign_id=campaign_id,
                 ranking=ranking,
                 now=info.context.now(),

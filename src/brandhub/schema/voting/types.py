@@ -9,7 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from brandhub.schema.context import Context
-from brandhub.voting.methods import Tally
+from brandhub.voting import methods
+from brandhub.voting.methods import Tally, VotingMethod
 
 if TYPE_CHECKING:
     from brandhub.schema.community.types import ProposalType
@@ -35,6 +36,21 @@ class TallyType:
         return cls(
             voters=tally.voters, pending=tally.pending, score=score, weight_sum=tally.weight_sum
         )
+
+
+async def tally_of(info: Info[Context, None], proposal_id: int) -> TallyType:
+    """A proposal's live tally and score, through the request's loaders."""
+    from brandhub.community.campaigns import rules_of
+
+    proposal = await info.context.loaders.proposal.load(proposal_id)
+    campaign = await info.context.loaders.campaign.load(proposal.campaign_id)
+    rules = rules_of(campaign)
+    tally = await info.context.loaders.tally.load(proposal_id)
+    weight_sum, value_sum = (0.0, 0.0)
+    if rules.method is VotingMethod.SCORE:
+        weight_sum, value_sum = await info.context.loaders.campaign_sums.load(campaign.id)
+    score = methods.score(rules.method, tally, weight_sum, value_sum, rules.score_prior_strength)
+    return TallyType.of(tally, score)
 
 
 @strawberry.type(name="RankedProposal")
