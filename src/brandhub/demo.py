@@ -1,8 +1,9 @@
-"""Demo data for a first look (``brandhub serve --demo``)."""
+"""Demo data for a first look (``brandhub serve --demo``): a brand, a campaign, votes."""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -10,35 +11,114 @@ from brandhub.auth import service as auth
 from brandhub.auth.models import Member
 from brandhub.auth.passwords import Passwords
 from brandhub.columns import utcnow
+from brandhub.community import brands, campaigns, proposals
+from brandhub.community.models import LabelMode, Phase
 from brandhub.db import Database
 from brandhub.settings import Settings
+from brandhub.voting import service as voting
 
 log = logging.getLogger("brandhub.demo")
 
 DEMO_PASSWORD = "demo-password-123"
+PEOPLE = [
+    ("ada@demo.brandhub", "Ada Lovelace"),
+    ("bo@demo.brandhub", "Bo"),
+    ("cy@demo.brandhub", "Cy"),
+]
+SOUPS = [
+    ("Roasted garlic soup", 12, ["celery"]),
+    ("Pumpkin and ginger", 800, []),
+    ("Leek and potato", 500, ["milk"]),
+]
+
+
+def recipe(main: str, grams: int, allergens: list[str]) -> dict:
+    """A small valid recipe spec."""
+    return {
+        "servings": 4,
+        "ingredients": [
+            {"name": main, "quantity": grams, "unit": "g"},
+            {"name": "vegetable stock", "quantity": 1, "unit": "l"},
+        ],
+        "steps": ["Roast or sweat the vegetables.", "Simmer in the stock.", "Blend smooth."],
+        "allergens": allergens,
+    }
 
 
 async def seed(settings: Settings) -> None:
-    """Create demo accounts once (idempotent)."""
+    """Create the demo once (idempotent): Ada's brand, a soup campaign in VOTING, votes."""
     db = Database(settings)
     try:
         async with db.unit_of_work() as session:
-            if await session.scalar(
-                select(Member.id).where(Member.email_key == "ada@demo.brandhub")
-            ):
+            if await session.scalar(select(Member.id).where(Member.email_key == PEOPLE[0][0])):
                 return
             now = utcnow()
             passwords = Passwords(settings)
-            for email, name in [("ada@demo.brandhub", "Ada"), ("bo@demo.brandhub", "Bo")]:
-                await auth.sign_up(
+            people = []
+            for email, name in PEOPLE:
+                member, _ = await auth.sign_up(
                     session,
                     passwords=passwords,
                     email=email,
                     password=DEMO_PASSWORD,
                     display_name=name,
-                    now=now,
+                    now=now - timedelta(days=30),
                     ttl=settings.token_ttl,
                 )
-        log.info("demo accounts: ada@demo.brandhub / bo@demo.brandhub, password %s", DEMO_PASSWORD)
+                people.append(member)
+            ada = people[0]
+            brand = await brands.create_brand(
+                session,
+                owner=ada,
+                slug="ada-cooks",
+                name="Ada Cooks",
+                tagline="Soups my readers invent",
+                label_mode=LabelMode.GREY,
+                now=now,
+            )
+            for member in people[1:]:
+                await brands.join_brand(session, member=member, brand_id=brand.id, now=now)
+            campaign = await campaigns.create_campaign(
+                session,
+                actor=ada,
+                brand_id=brand.id,
+                title="The winter soup",
+                brief="Which soup should Ada Cooks put in a jar this winter?",
+                category="recipe",
+                spec_template="recipe",
+                custom_template=None,
+                rules=campaigns.RulesInput(method="APPROVAL", votes_per_member=2, quorum=2),
+                submissions_close_at=None,
+                voting_closes_at=now + timedelta(days=14),
+                now=now,
+            )
+            await campaigns.move_phase(
+                session, actor=ada, campaign_id=campaign.id, to=Phase.SUBMISSIONS, now=now
+            )
+            ids = []
+            for (title, grams, allergens), author in zip(SOUPS, people, strict=True):
+                proposal = await proposals.submit_proposal(
+                    session,
+                    author=author,
+                    campaign_id=campaign.id,
+                    title=title,
+                    summary=f"{title}, as I make it at home.",
+                    spec=recipe(title.split()[-1].lower(), grams, allergens),
+                    now=now,
+                )
+                ids.append(proposal.id)
+            await campaigns.move_phase(
+                session, actor=ada, campaign_id=campaign.id, to=Phase.VOTING, now=now
+            )
+        for voter, proposal_id in [(people[1], ids[0]), (people[2], ids[0]), (people[2], ids[1])]:
+            async with db.unit_of_work() as session:
+                await voting.cast_vote(
+                    session, voter=voter, proposal_id=proposal_id, value=1, now=now
+                )
+        log.info(
+            "demo: brand ada-cooks, campaign in VOTING; sign in as %s with password %s",
+            PEOPLE[0][0],
+            DEMO_PASSWORD,
+        )
     finally:
         await db.dispose()
