@@ -128,3 +128,23 @@ class TestHealth:
             in text
         )
         assert 'brandhub_http_requests_total{method="POST",route="/graphql",status="200"}' in text
+
+
+class TestSwitches:
+    async def test_introspection_and_graphiql_can_be_switched_off(self, database_url):
+        app = create_app(make_settings(database_url, introspection=False, graphiql=False))
+        async with LifespanManager(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                body = (
+                    await client.post("/graphql", json={"query": "{ __schema { types { name } } }"})
+                ).json()
+                page = await client.get("/graphql", headers={"accept": "text/html"})
+        assert body.get("data") is None
+        assert "introspection" in body["errors"][0]["message"].lower()
+        assert page.status_code != 200 or "graphiql" not in page.text.lower()
+
+    async def test_graphiql_is_served_by_default(self, client):
+        page = await client.get("/graphql", headers={"accept": "text/html"})
+        assert page.status_code == 200
+        assert "graphiql" in page.text.lower()
