@@ -118,6 +118,41 @@ def _recount(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(run(export))
 
 
+def _partner_create(args: argparse.Namespace, settings: Settings) -> int:
+    from brandhub.columns import utcnow
+    from brandhub.db import Database
+    from brandhub.errors import DomainError, ManyErrors
+    from brandhub.partners.registration import register_partner
+
+    async def run() -> int:
+        db = Database(settings)
+        try:
+            async with db.unit_of_work() as session:
+                partner, key, secret = await register_partner(
+                    session,
+                    admin=None,
+                    slug=args.slug,
+                    name=args.name,
+                    powered_by_label=args.powered_by,
+                    categories=args.category,
+                    webhook_url=args.webhook_url,
+                    allow_private=settings.webhook_allow_private,
+                    now=utcnow(),
+                )
+        except DomainError as error:
+            for problem in error.errors if isinstance(error, ManyErrors) else [error]:
+                print(f"{'.'.join(problem.field or [])}: {problem.message}", file=sys.stderr)
+            return 2
+        finally:
+            await db.dispose()
+        print(f"partner {partner.slug} (id {partner.id}) created; shown once, store them now:")
+        print(f"api key:        {key}")
+        print(f"webhook secret: {secret}")
+        return 0
+
+    return asyncio.run(run())
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one subcommand per verb."""
     root = argparse.ArgumentParser(prog="brandhub", description=__doc__)
@@ -148,6 +183,16 @@ def parser() -> argparse.ArgumentParser:
     )
     count.add_argument("--progress", action="store_true", help="show progress even when not a tty")
     count.set_defaults(run=_recount)
+
+    partner = verbs.add_parser("partner", help="manage manufacturer partners")
+    partner_verbs = partner.add_subparsers(dest="partner_verb", required=True)
+    create = partner_verbs.add_parser("create", help="register a partner; prints its key once")
+    create.add_argument("--slug", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--powered-by", required=True, help='shown as "Powered by <label>"')
+    create.add_argument("--category", action="append", required=True, help="repeatable")
+    create.add_argument("--webhook-url", help="https endpoint for Standard Webhooks")
+    create.set_defaults(run=_partner_create)
     return root
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from brandhub.community.models import Campaign, Phase, Role
 from brandhub.community.permissions import require_role
 from brandhub.community.phases import check_transition
 from brandhub.errors import DomainError, InvalidInput, ManyErrors, NotFound
+from brandhub.partners.handoffs import invite_partners
 from brandhub.voting.methods import VotingMethod, VotingRules
 from brandhub.voting.weights import WeightingPolicy
 
@@ -161,6 +163,7 @@ async def create_campaign(
     submissions_close_at: datetime | None,
     voting_closes_at: datetime | None,
     now: datetime,
+    partner_ids: Sequence[int] = (),
 ) -> Campaign:
     """Create a campaign in DRAFT (brand owners only)."""
     assert actor.id is not None
@@ -211,6 +214,9 @@ async def create_campaign(
     )
     session.add(campaign)
     await session.flush()
+    if partner_ids:
+        assert campaign.id is not None
+        await invite_partners(session, campaign_id=campaign.id, partner_ids=partner_ids)
     return campaign
 
 

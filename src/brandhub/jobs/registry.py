@@ -13,7 +13,7 @@ from brandhub.db import Database, JobSender
 from brandhub.settings import Settings
 
 # Modules whose import registers jobs; listed once so the worker and the app see the same set.
-JOB_MODULES = ("brandhub.auth.tasks", "brandhub.community.tasks")
+JOB_MODULES = ("brandhub.auth.tasks", "brandhub.community.tasks", "brandhub.partners.tasks")
 
 
 @dataclass
@@ -24,6 +24,8 @@ class JobContext:
     settings: Settings
     jobs: JobSender
     clock: Callable[[], datetime] = utcnow
+    # The HTTP transport webhooks go out through; None is the network (tests inject one).
+    http_transport: Any = None
 
     def now(self) -> datetime:
         """The current time (injectable in tests)."""

@@ -25,23 +25,29 @@ from brandhub.schema.community.mutations import CommunityMutation
 from brandhub.schema.community.queries import CommunityQuery
 from brandhub.schema.errors import should_mask
 from brandhub.schema.node import NodeQuery
+from brandhub.schema.partners.accounts import PartnerAccountMutation
+from brandhub.schema.partners.live import PartnerSubscription
+from brandhub.schema.partners.mutations import PartnerMutation
+from brandhub.schema.partners.queries import PartnerQuery
 from brandhub.schema.voting.live import VotingSubscription
 from brandhub.schema.voting.mutations import VotingMutation
 from brandhub.settings import Settings
 
 
 @strawberry.type
-class Query(AuthQuery, CommunityQuery, NodeQuery):
+class Query(AuthQuery, CommunityQuery, PartnerQuery, NodeQuery):
     pass
 
 
 @strawberry.type
-class Mutation(AuthMutation, CommunityMutation, VotingMutation):
+class Mutation(
+    AuthMutation, CommunityMutation, VotingMutation, PartnerAccountMutation, PartnerMutation
+):
     pass
 
 
 @strawberry.type
-class Subscription(VotingSubscription):
+class Subscription(VotingSubscription, PartnerSubscription):
     pass
 
 

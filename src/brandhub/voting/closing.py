@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from brandhub.auth.models import Member
 from brandhub.community.campaigns import move_phase, rules_of
 from brandhub.community.models import Campaign, Phase, Proposal, ProposalStatus
+from brandhub.partners.handoffs import create_handoffs
 from brandhub.voting import chain
 from brandhub.voting.models import Ballot, CampaignResultRow, Vote, VoterChain
 from brandhub.voting.ranking import CampaignResult
@@ -90,5 +91,19 @@ async def close_campaign(
             .where(Proposal.id == result.winner)
             .values(status=ProposalStatus.WINNER, updated_at=now)
         )
+        winner = await session.get(Proposal, result.winner)
+        assert winner is not None
+        await create_handoffs(
+            session, campaign=campaign, winner=winner, result_summary=summary(result), now=now
+        )
     await session.flush()
     return campaign
+
+
+def summary(result: CampaignResult) -> dict[str, Any]:
+    """What a partner learns of the vote: voters, quorum, and the top of the ranking."""
+    return {
+        "voters": result.voters,
+        "quorumMet": result.quorum_met,
+        "top": [{"rank": e.rank, "score": e.score} for e in result.ranking[:3]],
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -11,7 +11,11 @@ from strawberry.types import Info
 from brandhub.auth.models import Member as MemberRow
 from brandhub.partners.models import Partner as PartnerRow
 from brandhub.schema.context import Context
-from brandhub.schema.relay import Node, node_resolver
+from brandhub.schema.relay import Connection, Node, node_resolver
+
+if TYPE_CHECKING:
+    from brandhub.schema.partners.enums import HandoffStatusEnum
+    from brandhub.schema.partners.types import HandoffType
 
 
 @strawberry.type(name="Member", description="A person with an account.")
@@ -51,6 +55,7 @@ class PartnerType(Node):
     name: str
     powered_by_label: str
     categories: list[str]
+    row: strawberry.Private[PartnerRow]
 
     @classmethod
     def from_row(cls, row: PartnerRow) -> PartnerType:
@@ -62,7 +67,35 @@ class PartnerType(Node):
             name=row.name,
             powered_by_label=row.powered_by_label,
             categories=list(row.categories),
+            row=row,
         )
+
+    @strawberry.field(description="Only for the partner itself and its admin.")
+    async def webhook_url(self, info: Info[Context, None]) -> str | None:
+        from brandhub.schema.partners.views import manages
+
+        return self.row.webhook_url if await manages(info, self.row) else None
+
+    @strawberry.field(
+        description="False once a 410 disabled the endpoint (partner and admin only)."
+    )
+    async def webhook_enabled(self, info: Info[Context, None]) -> bool | None:
+        from brandhub.schema.partners.views import manages
+
+        return self.row.webhook_disabled_at is None if await manages(info, self.row) else None
+
+    @strawberry.field(description="The partner's handoffs, newest first (the partner itself only).")
+    async def handoffs(
+        self,
+        info: Info[Context, None],
+        status: Annotated[HandoffStatusEnum, strawberry.lazy("brandhub.schema.partners.enums")]
+        | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[HandoffType, strawberry.lazy("brandhub.schema.partners.types")]]:
+        from brandhub.schema.partners.views import partner_handoffs
+
+        return await partner_handoffs(info, self.pk, status, first, after)
 
 
 Viewer = Annotated[MemberType | PartnerType, strawberry.union("Viewer")]

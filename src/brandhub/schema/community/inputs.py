@@ -63,6 +63,9 @@ class CreateCampaignInput:
     )
     submissions_close_at: datetime | None = None
     voting_closes_at: datetime | None = None
+    partner_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Partners invited to receive the winning spec (one or several)."
+    )
 
 
 @strawberry.input

@@ -29,6 +29,7 @@ from brandhub.schema.community.types import (
 )
 from brandhub.schema.context import Context
 from brandhub.schema.errors import UserError
+from brandhub.schema.partners.ids import partner_pks
 from brandhub.schema.payloads import perform
 from brandhub.schema.relay import from_global_id, require_pk
 
@@ -174,6 +175,7 @@ class CommunityMutation:
                 submissions_close_at=input.submissions_close_at,
                 voting_closes_at=input.voting_closes_at,
                 now=info.context.now(),
+                partner_ids=partner_pks(input.partner_ids),
             )
 
         row, errors = await perform(info, work)
