@@ -14,6 +14,7 @@ from brandhub.columns import utcnow
 from brandhub.community import brands, campaigns, proposals
 from brandhub.community.models import LabelMode, Phase
 from brandhub.db import Database
+from brandhub.partners.registration import register_partner
 from brandhub.settings import Settings
 from brandhub.voting import service as voting
 
@@ -46,7 +47,7 @@ def recipe(main: str, grams: int, allergens: list[str]) -> dict:
 
 
 async def seed(settings: Settings) -> None:
-    """Create the demo once (idempotent): Ada's brand, a soup campaign in VOTING, votes."""
+    """Create the demo once (idempotent): Ada's brand, a soup campaign in VOTING, votes, a partner."""
     db = Database(settings)
     try:
         async with db.unit_of_work() as session:
@@ -67,6 +68,17 @@ async def seed(settings: Settings) -> None:
                 )
                 people.append(member)
             ada = people[0]
+            partner, api_key, _ = await register_partner(
+                session,
+                admin=None,
+                slug="soupworks",
+                name="SoupWorks Ltd",
+                powered_by_label="SoupWorks",
+                categories=["recipe"],
+                webhook_url=None,
+                allow_private=settings.webhook_allow_private,
+                now=now,
+            )
             brand = await brands.create_brand(
                 session,
                 owner=ada,
@@ -91,6 +103,7 @@ async def seed(settings: Settings) -> None:
                 submissions_close_at=None,
                 voting_closes_at=now + timedelta(days=14),
                 now=now,
+                partner_ids=[partner.id],
             )
             await campaigns.move_phase(
                 session, actor=ada, campaign_id=campaign.id, to=Phase.SUBMISSIONS, now=now
@@ -116,9 +129,11 @@ async def seed(settings: Settings) -> None:
                     session, voter=voter, proposal_id=proposal_id, value=1, now=now
                 )
         log.info(
-            "demo: brand ada-cooks, campaign in VOTING; sign in as %s with password %s",
+            "demo: brand ada-cooks, campaign in VOTING; sign in as %s with password %s; "
+            "partner soupworks (invited) has API key %s",
             PEOPLE[0][0],
             DEMO_PASSWORD,
+            api_key,
         )
     finally:
         await db.dispose()
