@@ -7,15 +7,16 @@ from functools import partial
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
 from brandhub.schema.auth.mutations import AuthMutation
@@ -56,12 +57,17 @@ def build_schema(
 ) -> strawberry.Schema:
     """The schema with its limits, caches and error masking."""
     settings = settings or Settings()
+    limits = [
+        depth_rule(settings.max_query_depth, None, None),
+        alias_rule(settings.max_aliases),
+    ]
     # Factories: Strawberry builds fresh extensions per request; the caches live at module level.
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(ParserCache, maxsize=1024),
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        # The rule classes are built once: the validation cache keys on them, so rules made
+        # per request (as QueryDepthLimiter and MaxAliasesLimiter do) would never hit it.
+        partial(AddValidationRules, limits),
         partial(ValidationCache, maxsize=1024),
         partial(MaskErrors, should_mask_error=should_mask),
         *(extra_extensions or []),

@@ -18,12 +18,16 @@ TALLY_SLOTS = 16
 class Vote(SQLModel, table=True):
     """A member's current vote on one proposal (APPROVAL, SCORE, QUADRATIC)."""
 
-    __table_args__ = (UniqueConstraint("campaign_id", "voter_id", "proposal_id"),)
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "voter_id", "proposal_id"),
+        # The velocity guard reads a proposal's most recent votes.
+        Index("ix_vote_proposal_id_cast_at", "proposal_id", "cast_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
     voter_id: int = Field(foreign_key="member.id")
-    proposal_id: int = Field(foreign_key="proposal.id", index=True, ondelete="CASCADE")
+    proposal_id: int = Field(foreign_key="proposal.id", ondelete="CASCADE")
     value: int
     weight: float
     pending: bool = Field(default=False)

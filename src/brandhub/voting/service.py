@@ -36,10 +36,13 @@ VELOCITY_THRESHOLD = 10
 
 @dataclass(frozen=True)
 class VoteResult:
-    """What castVote and retractVote return: the vote (None once retracted) and its proposal."""
+    """What castVote and retractVote return: the vote (None once retracted) and the new tally."""
 
     vote: Vote | None
     proposal_id: int
+    campaign_id: int
+    tally: Tally
+    score: float
 
 
 @dataclass(frozen=True)
@@ -185,10 +188,10 @@ async def _vote_target(
     return proposal, _check_voter(campaign, role)
 
 
-async def _shortlist(session: AsyncSession, ctx: _Voter, proposal: Proposal, now: datetime) -> None:
-    """Shortlist the proposal when its new score reaches the campaign's support threshold."""
-    if ctx.rules.support_threshold is None or proposal.status != ProposalStatus.ACTIVE:
-        return
+async def _new_tally(
+    session: AsyncSession, ctx: _Voter, proposal: Proposal, now: datetime
+) -> tuple[Tally, float]:
+    """The proposal's tally and score after this change; shortlists it at the threshold."""
     assert proposal.id is not None and ctx.campaign.id is not None
     tally = (await counters.proposal_tallies(session, proposal_ids=[proposal.id])).get(
         proposal.id, Tally()
@@ -201,46 +204,57 @@ async def _shortlist(session: AsyncSession, ctx: _Voter, proposal: Proposal, now
     score = methods.score(
         ctx.rules.method, tally, totals.weight_sum, totals.value_sum, ctx.rules.score_prior_strength
     )
-    if methods.reaches_support_threshold(ctx.rules, score):
+    if proposal.status == ProposalStatus.ACTIVE and methods.reaches_support_threshold(
+        ctx.rules, score
+    ):
         await session.execute(
             update(Proposal)
             .where(Proposal.id == proposal.id, Proposal.status == ProposalStatus.ACTIVE)
             .values(status=ProposalStatus.SHORTLISTED, updated_at=now)
         )
+    return tally, score
 
 
 async def _velocity_check(
     session: AsyncSession, *, campaign_id: int, proposal_id: int, voter: Member, now: datetime
 ) -> None:
-    """Flag a burst of votes from new accounts on one proposal (once per window)."""
-    if voter.created_at > now - NEW_ACCOUNT_AGE:
-        since = now - VELOCITY_WINDOW
-        burst = await session.scalar(
-            select(func.count())
-            .select_from(Vote)
-            .join(Member, Member.id == Vote.voter_id)
-            .where(
-                Vote.proposal_id == proposal_id,
-                Vote.cast_at >= since,
-                Member.created_at > now - NEW_ACCOUNT_AGE,
+    """Flag a burst of votes from new accounts on one proposal (once per window).
+
+    Only a new account's vote looks, and the look stops at the threshold: the count runs
+    over at most VELOCITY_THRESHOLD recent votes, however popular the proposal.
+    """
+    if voter.created_at <= now - NEW_ACCOUNT_AGE:
+        return
+    since = now - VELOCITY_WINDOW
+    recent_new = (
+        select(Vote.id)
+        .join(Member, Member.id == Vote.voter_id)
+        .where(
+            Vote.proposal_id == proposal_id,
+            Vote.cast_at >= since,
+            Member.created_at > now - NEW_ACCOUNT_AGE,
+        )
+        .limit(VELOCITY_THRESHOLD)
+        .subquery()
+    )
+    burst = await session.scalar(select(func.count()).select_from(recent_new))
+    if burst < VELOCITY_THRESHOLD:
+        return
+    flagged = await session.scalar(
+        select(VelocityFlag.id).where(
+            VelocityFlag.proposal_id == proposal_id, VelocityFlag.raised_at >= since
+        )
+    )
+    if flagged is None:
+        session.add(
+            VelocityFlag(
+                campaign_id=campaign_id,
+                proposal_id=proposal_id,
+                new_account_votes=burst,
+                window_start=since,
+                raised_at=now,
             )
         )
-        if burst >= VELOCITY_THRESHOLD:
-            flagged = await session.scalar(
-                select(VelocityFlag.id).where(
-                    VelocityFlag.proposal_id == proposal_id, VelocityFlag.raised_at >= since
-                )
-            )
-            if flagged is None:
-                session.add(
-                    VelocityFlag(
-                        campaign_id=campaign_id,
-                        proposal_id=proposal_id,
-                        new_account_votes=burst,
-                        window_start=since,
-                        raised_at=now,
-                    )
-                )
 
 
 async def cast_vote(
@@ -312,8 +326,8 @@ async def cast_vote(
     await _velocity_check(
         session, campaign_id=campaign.id, proposal_id=proposal_id, voter=voter, now=now
     )
-    await _shortlist(session, ctx, proposal, now)
-    return VoteResult(vote, proposal_id)
+    tally, score = await _new_tally(session, ctx, proposal, now)
+    return VoteResult(vote, proposal_id, campaign.id, tally, score)
 
 
 async def retract_vote(
@@ -321,7 +335,7 @@ async def retract_vote(
 ) -> VoteResult:
     """Remove the voter's vote on a proposal."""
     assert voter.id is not None
-    _, ctx = await _vote_target(session, proposal_id, voter)
+    proposal, ctx = await _vote_target(session, proposal_id, voter)
     campaign = ctx.campaign
     assert campaign.id is not None
     state = await _lock_chain(session, campaign.id, voter.id)
@@ -347,7 +361,8 @@ async def retract_vote(
     )
     await _append_event(session, state, {"type": "vote.retracted", "proposal": proposal_id}, now)
     await session.flush()
-    return VoteResult(None, proposal_id)
+    tally, score = await _new_tally(session, ctx, proposal, now)
+    return VoteResult(None, proposal_id, campaign.id, tally, score)
 
 
 def _ballot_deltas(ranking: list[int] | None, weight: float, sign: int) -> dict[int, TallyDelta]:

@@ -7,10 +7,8 @@ import contextlib
 from collections.abc import AsyncGenerator
 
 import strawberry
-from sqlalchemy import select
 from strawberry.types import Info
 
-from brandhub.community.models import Proposal
 from brandhub.schema.context import Context
 from brandhub.schema.errors import PublicError
 from brandhub.schema.relay import MAX_PAGE_SIZE, decode_id
@@ -27,17 +25,9 @@ def channel(campaign_id: int) -> str:
     return f"leaderboard:{campaign_id}"
 
 
-async def announce(
-    state: AppState, *, campaign_id: int | None = None, proposal_id: int | None = None
-) -> None:
+async def announce(state: AppState, *, campaign_id: int) -> None:
     """Tell subscribers (in every process) that a campaign's standings changed."""
-    if campaign_id is None:
-        async with state.db.read() as session:
-            campaign_id = await session.scalar(
-                select(Proposal.campaign_id).where(Proposal.id == proposal_id)
-            )
-    if campaign_id is not None:
-        await state.broadcast.publish(channel(campaign_id), {"campaign": campaign_id})
+    await state.broadcast.publish(channel(campaign_id), {"campaign": campaign_id})
 
 
 async def top(info: Info[Context, None], campaign_id: int, first: int) -> list[RankedProposalType]:

@@ -14,19 +14,17 @@ from brandhub.schema.payloads import perform
 from brandhub.schema.relay import require_pk
 from brandhub.schema.voting.inputs import CastBallotInput, CastVoteInput, RetractVoteInput
 from brandhub.schema.voting.live import announce
-from brandhub.schema.voting.types import BallotType, TallyType, VoteType, tally_of
+from brandhub.schema.voting.types import BallotType, TallyType, VoteType
 from brandhub.voting import closing, service
 
 
 @strawberry.type
 class VotePayload:
     vote: VoteType | None = None
+    tally: TallyType | None = strawberry.field(
+        default=None, description="The proposal's tally after this change."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)
-    proposal_id: strawberry.Private[int | None] = None
-
-    @strawberry.field(description="The proposal's tally after this change.")
-    async def tally(self, info: Info[Context, None]) -> TallyType | None:
-        return await tally_of(info, self.proposal_id) if self.proposal_id else None
 
 
 @strawberry.type
@@ -41,7 +39,7 @@ def _vote_payload(result: service.VoteResult | None, errors: list[UserError]) ->
     vote = result.vote
     return VotePayload(
         vote=VoteType(value=vote.value, weight=vote.weight, pending=vote.pending) if vote else None,
-        proposal_id=result.proposal_id,
+        tally=TallyType.of(result.tally, result.score),
     )
 
 
@@ -60,7 +58,7 @@ class VotingMutation:
 
         result, errors = await perform(info, work)
         if result is not None:
-            await announce(info.context.state, proposal_id=result.proposal_id)
+            await announce(info.context.state, campaign_id=result.campaign_id)
         return _vote_payload(result, errors)
 
     @strawberry.mutation(description="Take back your vote on a proposal.")
@@ -75,7 +73,7 @@ class VotingMutation:
 
         result, errors = await perform(info, work)
         if result is not None:
-            await announce(info.context.state, proposal_id=result.proposal_id)
+            await announce(info.context.state, campaign_id=result.campaign_id)
         return _vote_payload(result, errors)
 
     @strawberry.mutation(
