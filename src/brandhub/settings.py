@@ -19,8 +19,10 @@ class Settings(BaseSettings):
     read_database_url: str | None = Field(
         default=None, description="Optional read replica for leaderboard and list reads."
     )
-    database_pool_size: int = 10
-    database_max_overflow: int = 20
+    # Connections above the pool size are closed on return, so a pool sized for the usual
+    # concurrency avoids reconnecting under load; the total stays at 30 per process.
+    database_pool_size: int = 20
+    database_max_overflow: int = 10
     database_echo: bool = False
     redis_url: str | None = None
 

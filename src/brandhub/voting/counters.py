@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from brandhub.voting import statements
 from brandhub.voting.methods import Tally, TallyDelta
 from brandhub.voting.models import TALLY_SLOTS, CampaignSlot, TallySlot
 
@@ -17,37 +17,23 @@ def slot_of(voter_id: int) -> int:
     return voter_id % TALLY_SLOTS
 
 
-def _insert(session: AsyncSession):
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 async def add_to_proposal(
     session: AsyncSession, *, campaign_id: int, deltas: Mapping[int, TallyDelta], slot: int
 ) -> None:
     """Add each proposal's delta to its counter row ``slot`` (in proposal order: no deadlocks)."""
-    insert = _insert(session)
     for proposal_id in sorted(deltas):
         d = deltas[proposal_id]
-        stmt = insert(TallySlot).values(
-            proposal_id=proposal_id,
-            slot=slot,
-            campaign_id=campaign_id,
-            voters=d.voters,
-            pending=d.pending,
-            weight_sum=d.weight_sum,
-            value_sum=d.value_sum,
-        )
-        table = TallySlot.__table__.c
         await session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["proposal_id", "slot"],
-                set_={
-                    "voters": table.voters + stmt.excluded.voters,
-                    "pending": table.pending + stmt.excluded.pending,
-                    "weight_sum": table.weight_sum + stmt.excluded.weight_sum,
-                    "value_sum": table.value_sum + stmt.excluded.value_sum,
-                },
-            )
+            statements.ADD_TO_PROPOSAL,
+            {
+                "proposal_id": proposal_id,
+                "slot": slot,
+                "campaign_id": campaign_id,
+                "voters": d.voters,
+                "pending": d.pending,
+                "weight_sum": d.weight_sum,
+                "value_sum": d.value_sum,
+            },
         )
 
 
@@ -55,25 +41,24 @@ async def add_to_campaign(
     session: AsyncSession, *, campaign_id: int, slot: int, voters: int, delta: TallyDelta
 ) -> None:
     """Add to the campaign-wide counters (distinct voters, Σ weight, Σ weight·value)."""
-    insert = _insert(session)
-    stmt = insert(CampaignSlot).values(
-        campaign_id=campaign_id,
-        slot=slot,
-        voters=voters,
-        weight_sum=delta.weight_sum,
-        value_sum=delta.value_sum,
-    )
-    table = CampaignSlot.__table__.c
     await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["campaign_id", "slot"],
-            set_={
-                "voters": table.voters + stmt.excluded.voters,
-                "weight_sum": table.weight_sum + stmt.excluded.weight_sum,
-                "value_sum": table.value_sum + stmt.excluded.value_sum,
-            },
-        )
+        statements.ADD_TO_CAMPAIGN,
+        {
+            "campaign_id": campaign_id,
+            "slot": slot,
+            "voters": voters,
+            "weight_sum": delta.weight_sum,
+            "value_sum": delta.value_sum,
+        },
     )
+
+
+async def proposal_tally(session: AsyncSession, proposal_id: int) -> Tally:
+    """One proposal's tally, summed from its slots."""
+    voters, pending, weight_sum, value_sum = (
+        await session.execute(statements.PROPOSAL_TALLY, {"proposal_id": proposal_id})
+    ).one()
+    return Tally(int(voters), int(pending), float(weight_sum), float(value_sum))
 
 
 async def proposal_tallies(

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
@@ -19,10 +18,10 @@ from brandhub.auth.models import Member
 from brandhub.community.campaigns import get_campaign, rules_of
 from brandhub.community.models import Campaign, Membership, Phase, Proposal, ProposalStatus
 from brandhub.errors import Forbidden, NotFound
-from brandhub.voting import chain, counters, methods
+from brandhub.voting import chain, counters, methods, statements
 from brandhub.voting.errors import BudgetExceededError, InvalidVote, VotingClosed
 from brandhub.voting.methods import Tally, TallyDelta, VotingMethod, VotingRules
-from brandhub.voting.models import Ballot, VelocityFlag, Vote, VoteEvent, VoterChain
+from brandhub.voting.models import Ballot, VelocityFlag, Vote, VoterChain
 from brandhub.voting.weights import VoterWeight, WeightingPolicy, voter_weight
 
 VOTABLE = (ProposalStatus.ACTIVE, ProposalStatus.SHORTLISTED)
@@ -89,14 +88,12 @@ async def _weight(session: AsyncSession, ctx: _Voter, voter: Member, now: dateti
 
 async def _lock_chain(session: AsyncSession, campaign_id: int, voter_id: int) -> VoterChain:
     """Create or lock the voter's chain row: it serialises one voter's changes (budgets)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(VoterChain).values(
-        campaign_id=campaign_id, voter_id=voter_id, seq=0, head=chain.GENESIS
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["campaign_id", "voter_id"], set_={"seq": VoterChain.__table__.c.seq}
-    ).returning(VoterChain.__table__.c.seq, VoterChain.__table__.c.head)
-    seq, head = (await session.execute(stmt)).one()
+    seq, head = (
+        await session.execute(
+            statements.LOCK_CHAIN,
+            {"campaign_id": campaign_id, "voter_id": voter_id, "genesis": chain.GENESIS},
+        )
+    ).one()
     return VoterChain(campaign_id=campaign_id, voter_id=voter_id, seq=seq, head=head)
 
 
@@ -112,22 +109,12 @@ async def _append_event(
         "at": now.isoformat(),
     }
     digest = chain.link(state.head, payload)
+    keys = {"campaign_id": state.campaign_id, "voter_id": state.voter_id, "seq": seq}
     await session.execute(
-        insert(VoteEvent).values(
-            campaign_id=state.campaign_id,
-            voter_id=state.voter_id,
-            seq=seq,
-            payload=payload,
-            prev_hash=state.head,
-            hash=digest,
-            at=now,
-        )
+        statements.INSERT_EVENT,
+        {**keys, "payload": payload, "prev_hash": state.head, "hash": digest, "at": now},
     )
-    await session.execute(
-        update(VoterChain)
-        .where(VoterChain.campaign_id == state.campaign_id, VoterChain.voter_id == state.voter_id)
-        .values(seq=seq, head=digest)
-    )
+    await session.execute(statements.ADVANCE_CHAIN, {**keys, "head": digest})
 
 
 def _counted(votes: dict[int, tuple[int, float]]) -> bool:
@@ -159,9 +146,7 @@ async def _votes_of(
     session: AsyncSession, campaign_id: int, voter_id: int
 ) -> dict[int, tuple[int, float]]:
     rows = await session.execute(
-        select(Vote.proposal_id, Vote.value, Vote.weight).where(
-            Vote.campaign_id == campaign_id, Vote.voter_id == voter_id
-        )
+        statements.VOTES_OF, {"campaign_id": campaign_id, "voter_id": voter_id}
     )
     return {pid: (value, weight) for pid, value, weight in rows}
 
@@ -193,9 +178,7 @@ async def _new_tally(
 ) -> tuple[Tally, float]:
     """The proposal's tally and score after this change; shortlists it at the threshold."""
     assert proposal.id is not None and ctx.campaign.id is not None
-    tally = (await counters.proposal_tallies(session, proposal_ids=[proposal.id])).get(
-        proposal.id, Tally()
-    )
+    tally = await counters.proposal_tally(session, proposal.id)
     totals = (
         await counters.campaign_totals(session, ctx.campaign.id)
         if ctx.rules.method is VotingMethod.SCORE
@@ -298,23 +281,18 @@ async def cast_vote(
         pending=weight.pending,
         cast_at=now,
     )
-    fields = {"value": value, "weight": weight.weight, "pending": weight.pending, "cast_at": now}
-    if old:
-        await session.execute(
-            update(Vote)
-            .where(
-                Vote.campaign_id == campaign.id,
-                Vote.voter_id == voter.id,
-                Vote.proposal_id == proposal_id,
-            )
-            .values(**fields)
-        )
-    else:
-        await session.execute(
-            insert(Vote).values(
-                campaign_id=campaign.id, voter_id=voter.id, proposal_id=proposal_id, **fields
-            )
-        )
+    await session.execute(
+        statements.UPDATE_VOTE if old else statements.INSERT_VOTE,
+        {
+            "campaign_id": campaign.id,
+            "voter_id": voter.id,
+            "proposal_id": proposal_id,
+            "value": value,
+            "weight": weight.weight,
+            "pending": weight.pending,
+            "cast_at": now,
+        },
+    )
     await _record(session, ctx, voter.id, before, after, {proposal_id: delta})
     await _append_event(
         session,
@@ -322,7 +300,6 @@ async def cast_vote(
         {"type": "vote.cast", "proposal": proposal_id, "value": value, "weight": weight.weight},
         now,
     )
-    await session.flush()
     await _velocity_check(
         session, campaign_id=campaign.id, proposal_id=proposal_id, voter=voter, now=now
     )
@@ -345,11 +322,8 @@ async def retract_vote(
         raise InvalidVote("You have no vote on this proposal.", field=["proposalId"])
     after = {p: v for p, v in before.items() if p != proposal_id}
     await session.execute(
-        delete(Vote).where(
-            Vote.campaign_id == campaign.id,
-            Vote.voter_id == voter.id,
-            Vote.proposal_id == proposal_id,
-        )
+        statements.DELETE_VOTE,
+        {"campaign_id": campaign.id, "voter_id": voter.id, "proposal_id": proposal_id},
     )
     await _record(
         session,
@@ -360,7 +334,6 @@ async def retract_vote(
         {proposal_id: methods.vote_delta(ctx.rules.method, old[0], old[1], -1)},
     )
     await _append_event(session, state, {"type": "vote.retracted", "proposal": proposal_id}, now)
-    await session.flush()
     tally, score = await _new_tally(session, ctx, proposal, now)
     return VoteResult(None, proposal_id, campaign.id, tally, score)
 

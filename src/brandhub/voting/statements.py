@@ -1,0 +1,71 @@
+"""The vote path's SQL, written once as text: portable between PostgreSQL and SQLite (both
+speak ``ON CONFLICT … DO UPDATE`` and ``RETURNING``) and cheap to run, since SQLAlchemy need
+not rebuild and re-key an expression for every vote."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, text
+
+from brandhub.columns import JSONType, UTCDateTime
+
+LOCK_CHAIN = text(
+    "INSERT INTO voter_chain (campaign_id, voter_id, seq, head)"
+    " VALUES (:campaign_id, :voter_id, 0, :genesis)"
+    " ON CONFLICT (campaign_id, voter_id) DO UPDATE SET seq = voter_chain.seq"
+    " RETURNING seq, head"
+)
+
+ADVANCE_CHAIN = text(
+    "UPDATE voter_chain SET seq = :seq, head = :head"
+    " WHERE campaign_id = :campaign_id AND voter_id = :voter_id"
+)
+
+INSERT_EVENT = text(
+    "INSERT INTO vote_event (campaign_id, voter_id, seq, payload, prev_hash, hash, at)"
+    " VALUES (:campaign_id, :voter_id, :seq, :payload, :prev_hash, :hash, :at)"
+).bindparams(bindparam("payload", type_=JSONType), bindparam("at", type_=UTCDateTime()))
+
+VOTES_OF = text(
+    "SELECT proposal_id, value, weight FROM vote WHERE campaign_id = :campaign_id"
+    " AND voter_id = :voter_id"
+)
+
+INSERT_VOTE = text(
+    "INSERT INTO vote (campaign_id, voter_id, proposal_id, value, weight, pending, cast_at)"
+    " VALUES (:campaign_id, :voter_id, :proposal_id, :value, :weight, :pending, :cast_at)"
+).bindparams(bindparam("cast_at", type_=UTCDateTime()))
+
+UPDATE_VOTE = text(
+    "UPDATE vote SET value = :value, weight = :weight, pending = :pending, cast_at = :cast_at"
+    " WHERE campaign_id = :campaign_id AND voter_id = :voter_id AND proposal_id = :proposal_id"
+).bindparams(bindparam("cast_at", type_=UTCDateTime()))
+
+DELETE_VOTE = text(
+    "DELETE FROM vote WHERE campaign_id = :campaign_id AND voter_id = :voter_id"
+    " AND proposal_id = :proposal_id"
+)
+
+ADD_TO_PROPOSAL = text(
+    "INSERT INTO tally_slot (proposal_id, slot, campaign_id, voters, pending, weight_sum, value_sum)"
+    " VALUES (:proposal_id, :slot, :campaign_id, :voters, :pending, :weight_sum, :value_sum)"
+    " ON CONFLICT (proposal_id, slot) DO UPDATE SET"
+    " voters = tally_slot.voters + excluded.voters,"
+    " pending = tally_slot.pending + excluded.pending,"
+    " weight_sum = tally_slot.weight_sum + excluded.weight_sum,"
+    " value_sum = tally_slot.value_sum + excluded.value_sum"
+)
+
+ADD_TO_CAMPAIGN = text(
+    "INSERT INTO campaign_slot (campaign_id, slot, voters, weight_sum, value_sum)"
+    " VALUES (:campaign_id, :slot, :voters, :weight_sum, :value_sum)"
+    " ON CONFLICT (campaign_id, slot) DO UPDATE SET"
+    " voters = campaign_slot.voters + excluded.voters,"
+    " weight_sum = campaign_slot.weight_sum + excluded.weight_sum,"
+    " value_sum = campaign_slot.value_sum + excluded.value_sum"
+)
+
+PROPOSAL_TALLY = text(
+    "SELECT coalesce(sum(voters), 0), coalesce(sum(pending), 0),"
+    " coalesce(sum(weight_sum), 0.0), coalesce(sum(value_sum), 0.0)"
+    " FROM tally_slot WHERE proposal_id = :proposal_id"
+)
