@@ -25,7 +25,6 @@ class AppState:
     clock: Callable[[], datetime] = utcnow
     redis: Any = None
     broadcast: Broadcast = field(default_factory=Broadcast)
-    extras: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:
         """The current time."""

@@ -345,3 +345,23 @@ class TestVelocity:
             "velocityFlags"
         ]
         assert flags == []
+
+
+class TestOneRequestManyMutations:
+    async def test_a_refused_mutation_does_not_spoil_the_next_one(self, gql, sign_up):
+        c = await voting_campaign(gql, sign_up, members=1, method="APPROVAL", votesPerMember=1)
+        p0, p1, _ = c["proposals"]
+        body = await gql(
+            """mutation($a: ID!, $b: ID!) {
+              first: castVote(input: {proposalId: $a, value: 3}) { errors { code } }
+              second: castVote(input: {proposalId: $a, value: 1}) { vote { value } errors { code } }
+              third: castVote(input: {proposalId: $b, value: 1}) { errors { code } }
+            }""",
+            {"a": p0, "b": p1},
+            token=c["members"][0],
+        )
+        assert body["data"] == {
+            "first": {"errors": [{"code": "INVALID_INPUT"}]},
+            "second": {"vote": {"value": 1}, "errors": []},
+            "third": {"errors": [{"code": "BUDGET_EXCEEDED"}]},
+        }

@@ -73,7 +73,13 @@ class Context:
 
     async def _authenticate(self, session: AsyncSession | None) -> Principal | None:
         if session is not None:
-            return await authenticate(session, self.credential, now=self.now())
+            principal = await authenticate(session, self.credential, now=self.now())
+            # Detach, so a rollback of this unit of work does not expire what the rest of
+            # the request (other mutations, payload fields) reads from the principal.
+            for row in (principal.member, principal.partner) if principal else ():
+                if row is not None:
+                    session.expunge(row)
+            return principal
         async with self.db.read() as own:
             return await authenticate(own, self.credential, now=self.now())
 
@@ -87,10 +93,10 @@ class Context:
             raise Unauthenticated("Sign in as a member to do this.")
         return principal.member
 
-    async def partner(self) -> Partner:
+    async def partner(self, session: AsyncSession | None = None) -> Partner:
         """The calling partner (by API key), or ``Unauthenticated``."""
         try:
-            principal = await self.principal()
+            principal = await self.principal(session)
         except Exception as exc:
             raise Unauthenticated("The API key is invalid or revoked.") from exc
         if principal is None or principal.partner is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -72,8 +71,3 @@ def operation_metrics(metrics: Metrics) -> type[SchemaExtension]:
 def route_of(path: str) -> str:
     """Bounded route label."""
     return path if path in {"/graphql", "/healthz", "/readyz", "/metrics"} else "other"
-
-
-def elapsed(start: float) -> float:
-    """Seconds since ``start`` (perf_counter)."""
-    return time.perf_counter() - start

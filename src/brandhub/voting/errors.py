@@ -17,7 +17,3 @@ class BudgetExceededError(VotingError):
 
 class InvalidVote(VotingError):
     code = "INVALID_INPUT"
-
-
-class ChainBroken(Exception):
-    """The event log does not verify (raised by the recount, never to clients)."""

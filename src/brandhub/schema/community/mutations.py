@@ -86,7 +86,7 @@ async def _phase(info: Info[Context, None], input: CampaignIdInput, to: Phase) -
     async def work(session):
         return await campaigns.move_phase(
             session,
-            actor=await info.context.member(),
+            actor=await info.context.member(session),
             campaign_id=require_pk(input.campaign_id, "Campaign", "campaignId"),
             to=to,
             now=info.context.now(),
@@ -105,7 +105,7 @@ class CommunityMutation:
         async def work(session):
             return await brands.create_brand(
                 session,
-                owner=await info.context.member(),
+                owner=await info.context.member(session),
                 slug=input.slug,
                 name=input.name,
                 tagline=input.tagline,
@@ -123,7 +123,7 @@ class CommunityMutation:
         async def work(session):
             return await brands.join_brand(
                 session,
-                member=await info.context.member(),
+                member=await info.context.member(session),
                 brand_id=require_pk(input.brand_id, "Brand", "brandId"),
                 now=info.context.now(),
             )
@@ -138,7 +138,7 @@ class CommunityMutation:
         async def work(session):
             return await brands.set_member_role(
                 session,
-                actor=await info.context.member(),
+                actor=await info.context.member(session),
                 brand_id=require_pk(input.brand_id, "Brand", "brandId"),
                 member_id=require_pk(input.member_id, "Member", "memberId"),
                 role=input.role,
@@ -155,7 +155,7 @@ class CommunityMutation:
             v = input.voting
             return await campaigns.create_campaign(
                 session,
-                actor=await info.context.member(),
+                actor=await info.context.member(session),
                 brand_id=require_pk(input.brand_id, "Brand", "brandId"),
                 title=input.title,
                 brief=input.brief,
@@ -200,7 +200,7 @@ class CommunityMutation:
         async def work(session):
             return await proposals.submit_proposal(
                 session,
-                author=await info.context.member(),
+                author=await info.context.member(session),
                 campaign_id=require_pk(input.campaign_id, "Campaign", "campaignId"),
                 title=input.title,
                 summary=input.summary,
@@ -217,7 +217,7 @@ class CommunityMutation:
         async def work(session):
             return await proposals.revise_proposal(
                 session,
-                actor=await info.context.member(),
+                actor=await info.context.member(session),
                 proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
                 spec=input.spec,
                 note=input.note,
@@ -235,7 +235,7 @@ class CommunityMutation:
         async def work(session):
             return await proposals.fork_proposal(
                 session,
-                actor=await info.context.member(),
+                actor=await info.context.member(session),
                 proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
                 now=info.context.now(),
             )
@@ -249,7 +249,7 @@ class CommunityMutation:
         async def work(session):
             return await proposals.withdraw_proposal(
                 session,
-                actor=await info.context.member(),
+                actor=await info.context.member(session),
                 proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
                 now=info.context.now(),
             )
@@ -263,7 +263,7 @@ class CommunityMutation:
         async def work(session):
             return await moderation.add_comment(
                 session,
-                author=await info.context.member(),
+                author=await info.context.member(session),
                 proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
                 body=input.body,
                 now=info.context.now(),
@@ -280,7 +280,7 @@ class CommunityMutation:
                 raise NotFound("No such proposal or comment.", field=["targetId"])
             return await moderation.moderate(
                 session,
-                actor=await info.context.member(),
+                actor=await info.context.member(session),
                 target_type=moderation.TargetType(decoded[0].upper()),
                 target_id=decoded[1],
                 action=input.action,

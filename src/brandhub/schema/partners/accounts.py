@@ -48,7 +48,7 @@ class PartnerAccountMutation:
         async def work(session):
             return await registration.register_partner(
                 session,
-                admin=await info.context.member(),
+                admin=await info.context.member(session),
                 slug=input.slug,
                 name=input.name,
                 powered_by_label=input.powered_by_label,

@@ -45,7 +45,7 @@ class PartnerMutation:
         async def work(session):
             return await workflow.acknowledge(
                 session,
-                partner=await info.context.partner(),
+                partner=await info.context.partner(session),
                 handoff_id=_handoff_pk(input.handoff_id),
                 now=info.context.now(),
             )
@@ -59,7 +59,7 @@ class PartnerMutation:
         async def work(session):
             return await workflow.submit_quote(
                 session,
-                partner=await info.context.partner(),
+                partner=await info.context.partner(session),
                 handoff_id=_handoff_pk(input.handoff_id),
                 quote=quotes.Quote(
                     currency=input.currency,
@@ -80,7 +80,7 @@ class PartnerMutation:
         async def work(session):
             return await workflow.decline(
                 session,
-                partner=await info.context.partner(),
+                partner=await info.context.partner(session),
                 handoff_id=_handoff_pk(input.handoff_id),
                 reason=input.reason,
                 now=info.context.now(),
@@ -95,7 +95,7 @@ class PartnerMutation:
         async def work(session):
             return await workflow.update_production(
                 session,
-                partner=await info.context.partner(),
+                partner=await info.context.partner(session),
                 handoff_id=_handoff_pk(input.handoff_id),
                 status=HandoffStatus(input.status.value),
                 note=input.note,
@@ -111,7 +111,7 @@ class PartnerMutation:
         async def work(session):
             return await workflow.accept_quote(
                 session,
-                actor=await info.context.member(),
+                actor=await info.context.member(session),
                 handoff_id=_handoff_pk(input.handoff_id),
                 now=info.context.now(),
             )
@@ -125,7 +125,7 @@ class PartnerMutation:
         async def work(session):
             return await workflow.cancel(
                 session,
-                actor=await info.context.member(),
+                actor=await info.context.member(session),
                 handoff_id=_handoff_pk(input.handoff_id),
                 reason=input.reason,
                 now=info.context.now(),
@@ -138,7 +138,7 @@ class PartnerMutation:
         async def work(session):
             return await pledges.pledge(
                 session,
-                member=await info.context.member(),
+                member=await info.context.member(session),
                 proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
                 units=input.units,
                 now=info.context.now(),
@@ -155,7 +155,7 @@ class PartnerMutation:
         async def work(session):
             return await pledges.cancel_pledge(
                 session,
-                member=await info.context.member(),
+                member=await info.context.member(session),
                 pledge_id=require_pk(input.pledge_id, "Pledge", "pledgeId"),
                 now=info.context.now(),
             )

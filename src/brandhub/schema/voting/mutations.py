@@ -119,7 +119,7 @@ class VotingMutation:
         async def work(session):
             return await closing.close_campaign(
                 session,
-                actor=await info.context.member(),
+                actor=await info.context.member(session),
                 campaign_id=require_pk(input.campaign_id, "Campaign", "campaignId"),
                 now=info.context.now(),
             )
