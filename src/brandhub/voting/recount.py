@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from brandhub.community.campaigns import get_campaign, rules_of
@@ -53,7 +53,7 @@ class _Replay:
         self.ballots: dict[int, tuple[list[int], float]] = {}
         self.heads: dict[int, tuple[int, str]] = {}
 
-    def apply(self, event: VoteEvent) -> None:
+    def apply(self, event: Row[Any]) -> None:
         voter = event.voter_id
         seq, head = self.heads.get(voter, (0, chain.GENESIS))
         where = f"event {event.id} (voter {voter}, seq {event.seq})"
@@ -97,8 +97,16 @@ async def recount(
         select(func.count()).select_from(VoteEvent).where(VoteEvent.campaign_id == campaign_id)
     )
     replay = _Replay(report)
-    stream = await session.stream_scalars(
-        select(VoteEvent)
+    # Plain rows, not ORM objects: nothing piles up in the session's identity map.
+    stream = await session.stream(
+        select(
+            VoteEvent.id,
+            VoteEvent.voter_id,
+            VoteEvent.seq,
+            VoteEvent.payload,
+            VoteEvent.prev_hash,
+            VoteEvent.hash,
+        )
         .where(VoteEvent.campaign_id == campaign_id)
         .order_by(VoteEvent.voter_id, VoteEvent.seq)
         .execution_options(yield_per=BATCH)
@@ -139,7 +147,7 @@ async def recount(
     return report
 
 
-def _export_line(event: VoteEvent, campaign_id: int, secret: str) -> str:
+def _export_line(event: Row[Any], campaign_id: int, secret: str) -> str:
     payload: dict[str, Any] = {
         **event.payload,
         "voter": pseudonym(secret, campaign_id, event.voter_id),
