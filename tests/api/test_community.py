@@ -204,6 +204,17 @@ class TestPermissions:
             "errors": [{"code": "FORBIDDEN"}],
         }
 
+    async def test_non_member_cannot_fork_or_comment(self, gql, sign_up):
+        c = await open_campaign(gql, sign_up, members=1)
+        proposal = await submit_proposal(gql, token=c["members"][0], campaign_id=c["campaign"])
+        outsider = await sign_up("out@example.com", "Outsider")
+        body = await gql(FORK, {"input": {"proposalId": proposal}}, token=outsider)
+        assert error_of(body, "forkProposal")["code"] == "FORBIDDEN"
+        body = await gql(COMMENT, {"input": {"proposalId": proposal, "body": "hi"}}, token=outsider)
+        assert error_of(body, "addComment")["code"] == "FORBIDDEN"
+        detail = (await gql(PROPOSAL, {"id": proposal}))["data"]["proposal"]
+        assert detail["comments"]["edges"] == []
+
     async def test_anonymous_mutation_is_unauthenticated(self, gql, sign_up):
         c = await open_campaign(gql, sign_up, members=0)
         body = await gql(
@@ -224,7 +235,7 @@ class TestPermissions:
         detail = (await gql(PROPOSAL, {"id": proposal}))["data"]["proposal"]
         assert detail["status"] == "ACTIVE"
 
-    @pytest.mark.parametrize("mutation", ["openVoting", "closeCampaign"])
+    @pytest.mark.parametrize("mutation", ["openSubmissions", "openVoting", "closeCampaign"])
     async def test_non_owner_cannot_change_phase(self, gql, sign_up, mutation):
         c = await open_campaign(gql, sign_up, members=1)
         body = await gql(

@@ -206,6 +206,16 @@ class TestPhasesAndPermissions:
         refused = await vote(gql, outsider, c["proposals"][0])
         assert refused["errors"][0]["code"] == "FORBIDDEN"
 
+    async def test_non_member_cannot_cast_a_ballot(self, gql, sign_up):
+        c = await voting_campaign(gql, sign_up, members=1, method="RANKED", proposals=2)
+        outsider = await sign_up("out@example.com", "Out")
+        body = await gql(
+            BALLOT,
+            {"input": {"campaignId": c["campaign"], "ranking": c["proposals"]}},
+            token=outsider,
+        )
+        assert body["data"]["castBallot"]["errors"][0]["code"] == "FORBIDDEN"
+
     async def test_no_votes_outside_voting(self, gql, sign_up):
         c = await open_campaign(gql, sign_up, members=1, voting={"method": "APPROVAL"})
         proposal = await submit_proposal(gql, token=c["members"][0], campaign_id=c["campaign"])
