@@ -46,7 +46,7 @@ async def result_of(session: AsyncSession, campaign: Campaign) -> CampaignResult
         .order_by(Ballot.voter_id)
     )
     result, _ = compute_result(
-        rules, candidates=candidates, votes=votes.all(), ballots=ballots.all()
+        rules, candidates=candidates, votes=votes.all(), ballots=ballots.all(), live_tallies=False
     )
     return result
 

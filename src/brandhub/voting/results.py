@@ -16,11 +16,14 @@ def compute_result(
     candidates: Mapping[int, datetime],
     votes: Iterable[tuple[int, int, int, float]] = (),
     ballots: Iterable[tuple[int, list[int], float]] = (),
+    live_tallies: bool = True,
 ) -> tuple[ranking.CampaignResult, dict[int, Tally]]:
     """The result over ``candidates`` {proposal id: first revision time}.
 
     ``votes`` are (voter, proposal, value, weight); ``ballots`` are (voter, ranking, weight).
-    Returns the result and the per-proposal tallies it was computed from.
+    Returns the result and the per-proposal tallies it was computed from (for RANKED, the
+    live points, computed only with ``live_tallies``: the recount compares them, a close
+    does not need them).
     """
     tiebreak = {pid: (at.isoformat(),) for pid, at in candidates.items()}
     if rules.method is VotingMethod.RANKED:
@@ -28,7 +31,7 @@ def compute_result(
         voters: set[int] = set()
         tallies: dict[int, Tally] = defaultdict(Tally)
         for voter, order, weight in ballots:
-            for pid, points in methods.ballot_points(order).items():
+            for pid, points in methods.ballot_points(order).items() if live_tallies else ():
                 tallies[pid] = tallies[pid].apply(
                     methods.vote_delta(VotingMethod.RANKED, points, weight)
                 )
