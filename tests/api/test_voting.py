@@ -189,6 +189,20 @@ class TestWeights:
         by_member = await vote(gql, c["members"][0], c["proposals"][0])
         assert by_member["tally"]["score"] == 3.0
 
+    async def test_pledge_weighting_counts_real_pledges(self, gql, sign_up):
+        c = await voting_campaign(gql, sign_up, members=2, method="APPROVAL", weighting="PLEDGE")
+        backer, other = c["members"]
+        pledged = await gql(
+            "mutation($p: ID!) { pledge(input: {proposalId: $p, units: 3}) { errors { code } } }",
+            {"p": c["proposals"][0]},
+            token=backer,
+        )
+        assert pledged["data"]["pledge"]["errors"] == []
+        assert (await vote(gql, backer, c["proposals"][1]))["vote"][
+            "weight"
+        ] == 2.0  # 1 + log2(4)/2
+        assert (await vote(gql, other, c["proposals"][1]))["vote"]["weight"] == 1.0
+
     async def test_young_accounts_are_pending(self, gql, sign_up, state, clock):
         c = await voting_campaign(gql, sign_up, members=1, method="APPROVAL", minAccountAgeHours=24)
         young = await vote(gql, c["members"][0], c["proposals"][0])

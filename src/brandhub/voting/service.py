@@ -18,6 +18,7 @@ from brandhub.auth.models import Member
 from brandhub.community.campaigns import get_campaign, rules_of
 from brandhub.community.models import Campaign, Membership, Phase, Proposal, ProposalStatus
 from brandhub.errors import Forbidden, NotFound
+from brandhub.partners.pledges import pledged_units
 from brandhub.voting import chain, counters, methods, statements
 from brandhub.voting.errors import BudgetExceededError, InvalidVote, VotingClosed
 from brandhub.voting.methods import Tally, TallyDelta, VotingMethod, VotingRules
@@ -72,8 +73,6 @@ def _check_voter(campaign: Campaign, role: str | None) -> _Voter:
 async def _weight(session: AsyncSession, ctx: _Voter, voter: Member, now: datetime) -> VoterWeight:
     pledged = 0
     if ctx.rules.weighting is WeightingPolicy.PLEDGE:
-        from brandhub.partners.pledges import pledged_units
-
         assert ctx.campaign.id is not None and voter.id is not None
         pledged = await pledged_units(session, campaign_id=ctx.campaign.id, member_id=voter.id)
     return voter_weight(
@@ -272,27 +271,16 @@ async def cast_vote(
         else methods.vote_delta(ctx.rules.method, value, weight.weight)
     )
     after = {**before, proposal_id: (value, weight.weight)}
-    vote = Vote(
-        campaign_id=campaign.id,
-        voter_id=voter.id,
-        proposal_id=proposal_id,
-        value=value,
-        weight=weight.weight,
-        pending=weight.pending,
-        cast_at=now,
-    )
-    await session.execute(
-        statements.UPDATE_VOTE if old else statements.INSERT_VOTE,
-        {
-            "campaign_id": campaign.id,
-            "voter_id": voter.id,
-            "proposal_id": proposal_id,
-            "value": value,
-            "weight": weight.weight,
-            "pending": weight.pending,
-            "cast_at": now,
-        },
-    )
+    row = {
+        "campaign_id": campaign.id,
+        "voter_id": voter.id,
+        "proposal_id": proposal_id,
+        "value": value,
+        "weight": weight.weight,
+        "pending": weight.pending,
+        "cast_at": now,
+    }
+    await session.execute(statements.UPDATE_VOTE if old else statements.INSERT_VOTE, row)
     await _record(session, ctx, voter.id, before, after, {proposal_id: delta})
     await _append_event(
         session,
@@ -304,7 +292,7 @@ async def cast_vote(
         session, campaign_id=campaign.id, proposal_id=proposal_id, voter=voter, now=now
     )
     tally, score = await _new_tally(session, ctx, proposal, now)
-    return VoteResult(vote, proposal_id, campaign.id, tally, score)
+    return VoteResult(Vote(**row), proposal_id, campaign.id, tally, score)
 
 
 async def retract_vote(
