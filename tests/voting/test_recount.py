@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from brandhub.cli import main
+from brandhub.community import proposals
 from brandhub.errors import DomainError
 from brandhub.voting import closing, service
 from brandhub.voting.models import TallySlot, Vote, VoteEvent
@@ -87,6 +88,26 @@ class TestRecountMatchesLiveState:
             await closing.close_campaign(
                 session, actor=world.owner, campaign_id=world.campaign_id, now=clock.now
             )
+        assert (await run_recount(state, world.campaign_id)).differences == []
+
+    async def test_votes_on_a_withdrawn_proposal_stay_out_of_the_result(self, state, clock):
+        world = await build_world(state, members=3, proposals=2, now=clock.now, method="APPROVAL")
+        kept, withdrawn = world.proposal_ids
+        for voter, proposal in [(world.members[0], kept), (world.members[1], withdrawn)]:
+            async with state.db.unit_of_work() as session:
+                await service.cast_vote(
+                    session, voter=voter, proposal_id=proposal, value=1, now=clock.now
+                )
+        async with state.db.unit_of_work() as session:
+            await proposals.withdraw_proposal(
+                session, actor=world.members[0], proposal_id=withdrawn, now=clock.now
+            )
+            await closing.close_campaign(
+                session, actor=world.owner, campaign_id=world.campaign_id, now=clock.now
+            )
+        async with state.db.read() as session:
+            stored = await session.get(closing.CampaignResultRow, world.campaign_id)
+        assert (stored.voters, stored.winner_id) == (1, kept)
         assert (await run_recount(state, world.campaign_id)).differences == []
 
 

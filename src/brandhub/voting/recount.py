@@ -19,9 +19,11 @@ from brandhub.voting import chain, counters
 from brandhub.voting.closing import candidates_of, ranking_rows
 from brandhub.voting.methods import Tally
 from brandhub.voting.models import Ballot, CampaignResultRow, Vote, VoteEvent, VoterChain
-from brandhub.voting.results import compute_result
+from brandhub.voting.results import Count
 
 BATCH = 10_000
+# Voters whose stored rows are fetched and compared together.
+VOTER_BATCH = 500
 
 
 @dataclass
@@ -44,41 +46,115 @@ def pseudonym(secret: str, campaign_id: int, voter_id: int) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
-class _Replay:
-    """Final votes and ballots rebuilt from the events, chain by chain."""
+@dataclass
+class _VoterLog:
+    """One voter's chain, replayed: its head and their final votes or ballot."""
 
-    def __init__(self, report: RecountReport) -> None:
-        self.report = report
-        self.votes: dict[tuple[int, int], tuple[int, float]] = {}
-        self.ballots: dict[int, tuple[list[int], float]] = {}
-        self.heads: dict[int, tuple[int, str]] = {}
+    voter: int
+    seq: int = 0
+    head: str = chain.GENESIS
+    votes: dict[int, tuple[int, float]] = field(default_factory=dict)
+    ballot: tuple[list[int], float] | None = None
 
-    def apply(self, event: Row[Any]) -> None:
-        voter = event.voter_id
-        seq, head = self.heads.get(voter, (0, chain.GENESIS))
-        where = f"event {event.id} (voter {voter}, seq {event.seq})"
-        if event.seq != seq + 1:
-            self.report.differences.append(f"{where}: expected seq {seq + 1}")
-        if event.prev_hash != head:
-            self.report.differences.append(f"{where}: prev_hash does not match the chain")
-        if chain.link(event.prev_hash, event.payload) != event.hash:
-            self.report.differences.append(f"{where}: hash does not match its content")
-        payload = event.payload
-        if payload.get("voter") != voter or payload.get("seq") != event.seq:
-            self.report.differences.append(f"{where}: payload names another voter or seq")
-        self.heads[voter] = (event.seq, event.hash)
-        match payload["type"]:
-            case "vote.cast":
-                self.votes[(voter, payload["proposal"])] = (payload["value"], payload["weight"])
-            case "vote.retracted":
-                self.votes.pop((voter, payload["proposal"]), None)
-            case "ballot.cast":
-                if payload["ranking"]:
-                    self.ballots[voter] = (payload["ranking"], payload["weight"])
-                else:
-                    self.ballots.pop(voter, None)
-            case other:
-                self.report.differences.append(f"{where}: unknown event type {other!r}")
+
+def _replay(log: _VoterLog, event: Row[Any], report: RecountReport) -> None:
+    """Check one event against the voter's chain so far, then apply it."""
+    where = f"event {event.id} (voter {log.voter}, seq {event.seq})"
+    if event.seq != log.seq + 1:
+        report.differences.append(f"{where}: expected seq {log.seq + 1}")
+    if event.prev_hash != log.head:
+        report.differences.append(f"{where}: prev_hash does not match the chain")
+    if chain.link(event.prev_hash, event.payload) != event.hash:
+        report.differences.append(f"{where}: hash does not match its content")
+    payload = event.payload
+    if payload.get("voter") != log.voter or payload.get("seq") != event.seq:
+        report.differences.append(f"{where}: payload names another voter or seq")
+    log.seq, log.head = event.seq, event.hash
+    match payload["type"]:
+        case "vote.cast":
+            log.votes[payload["proposal"]] = (payload["value"], payload["weight"])
+        case "vote.retracted":
+            log.votes.pop(payload["proposal"], None)
+        case "ballot.cast":
+            log.ballot = (payload["ranking"], payload["weight"]) if payload["ranking"] else None
+        case other:
+            report.differences.append(f"{where}: unknown event type {other!r}")
+
+
+class _Checker:
+    """Compares replayed voters with the stored rows, a batch of voters at a time, and
+    folds their final votes into the count: memory stays O(batch + proposals)."""
+
+    def __init__(
+        self, session: AsyncSession, campaign_id: int, count: Count, report: RecountReport
+    ):
+        self.session, self.campaign_id = session, campaign_id
+        self.count, self.report = count, report
+        self.pending: list[_VoterLog] = []
+
+    async def add(self, log: _VoterLog) -> None:
+        for proposal, (value, weight) in log.votes.items():
+            self.count.add_vote(log.voter, proposal, value, weight)
+        if log.ballot is not None:
+            self.count.add_ballot(log.voter, *log.ballot)
+        self.pending.append(log)
+        if len(self.pending) >= VOTER_BATCH:
+            await self.flush()
+
+    async def flush(self) -> None:
+        logs, self.pending = {log.voter: log for log in self.pending}, []
+        if logs:
+            await _compare(self.session, self.campaign_id, logs, self.report)
+
+
+async def _compare(
+    session: AsyncSession, campaign_id: int, logs: dict[int, _VoterLog], report: RecountReport
+) -> None:
+    """Report every stored chain head, vote or ballot of these voters that the log disagrees with."""
+    voters = list(logs)
+    chains = await session.execute(
+        select(VoterChain.voter_id, VoterChain.seq, VoterChain.head).where(
+            VoterChain.campaign_id == campaign_id, VoterChain.voter_id.in_(voters)
+        )
+    )
+    stored_heads = {voter: (seq, head) for voter, seq, head in chains}
+    votes = await session.execute(
+        select(Vote.voter_id, Vote.proposal_id, Vote.value, Vote.weight).where(
+            Vote.campaign_id == campaign_id, Vote.voter_id.in_(voters)
+        )
+    )
+    stored_votes: dict[int, dict[int, tuple[int, float]]] = {voter: {} for voter in voters}
+    for voter, proposal, value, weight in votes:
+        stored_votes[voter][proposal] = (value, weight)
+    ballots = await session.execute(
+        select(Ballot.voter_id, Ballot.ranking, Ballot.weight).where(
+            Ballot.campaign_id == campaign_id, Ballot.voter_id.in_(voters)
+        )
+    )
+    stored_ballots = {voter: (list(order), weight) for voter, order, weight in ballots}
+    for voter in sorted(voters):
+        log = logs[voter]
+        if stored_heads.get(voter, (0, chain.GENESIS)) != (log.seq, log.head):
+            report.differences.append(f"voter {voter}: chain head differs from the log")
+        for proposal in sorted(set(stored_votes[voter]) | set(log.votes)):
+            stored, logged = stored_votes[voter].get(proposal), log.votes.get(proposal)
+            if stored != logged:
+                report.differences.append(
+                    f"vote of voter {voter} on proposal {proposal}: stored {stored}, log {logged}"
+                )
+        if stored_ballots.get(voter) != log.ballot:
+            report.differences.append(f"ballot of voter {voter} differs from the log")
+
+
+async def _unlogged_voters(session: AsyncSession, campaign_id: int, seen: set[int]) -> set[int]:
+    """Voters with stored state but no event at all."""
+    found: set[int] = set()
+    for table in (VoterChain, Vote, Ballot):
+        rows = await session.scalars(
+            select(table.voter_id).where(table.campaign_id == campaign_id).distinct()
+        )
+        found.update(v for v in rows if v not in seen)
+    return found
 
 
 async def recount(
@@ -96,40 +172,47 @@ async def recount(
     total = await session.scalar(
         select(func.count()).select_from(VoteEvent).where(VoteEvent.campaign_id == campaign_id)
     )
-    replay = _Replay(report)
-    # Plain rows, not ORM objects: nothing piles up in the session's identity map.
-    stream = await session.stream(
-        select(
-            VoteEvent.id,
-            VoteEvent.voter_id,
-            VoteEvent.seq,
-            VoteEvent.payload,
-            VoteEvent.prev_hash,
-            VoteEvent.hash,
+    count = Count(rules, await candidates_of(session, campaign_id))
+    # The stored rows are read on a second connection while the first streams the log.
+    async with AsyncSession(session.bind) as lookups:
+        checker = _Checker(lookups, campaign_id, count, report)
+        seen: set[int] = set()
+        log: _VoterLog | None = None
+        # Plain rows, not ORM objects: nothing piles up in the session's identity map.
+        stream = await session.stream(
+            select(
+                VoteEvent.id,
+                VoteEvent.voter_id,
+                VoteEvent.seq,
+                VoteEvent.payload,
+                VoteEvent.prev_hash,
+                VoteEvent.hash,
+            )
+            .where(VoteEvent.campaign_id == campaign_id)
+            .order_by(VoteEvent.voter_id, VoteEvent.seq)
+            .execution_options(yield_per=BATCH)
         )
-        .where(VoteEvent.campaign_id == campaign_id)
-        .order_by(VoteEvent.voter_id, VoteEvent.seq)
-        .execution_options(yield_per=BATCH)
-    )
-    async for event in stream:
-        replay.apply(event)
-        report.events += 1
-        if export is not None:
-            export.write(_export_line(event, campaign_id, secret) + "\n")
-        if progress is not None and report.events % BATCH == 0:
-            progress(report.events, total or 0)
+        async for event in stream:
+            if log is None or event.voter_id != log.voter:
+                if log is not None:
+                    await checker.add(log)
+                log = _VoterLog(event.voter_id)
+                seen.add(log.voter)
+            _replay(log, event, report)
+            report.events += 1
+            if export is not None:
+                export.write(_export_line(event, campaign_id, secret) + "\n")
+            if progress is not None and report.events % BATCH == 0:
+                progress(report.events, total or 0)
+        if log is not None:
+            await checker.add(log)
+        for voter in sorted(await _unlogged_voters(lookups, campaign_id, seen)):
+            await checker.add(_VoterLog(voter))
+        await checker.flush()
     if progress is not None:
         progress(report.events, total or 0)
-    report.voters = len(replay.heads)
-    await _compare_chains(session, campaign_id, replay, report)
-    await _compare_votes(session, campaign_id, replay, report)
-    candidates = await candidates_of(session, campaign_id)
-    result, tallies = compute_result(
-        rules,
-        candidates=candidates,
-        votes=[(v, p, value, w) for (v, p), (value, w) in replay.votes.items()],
-        ballots=[(v, r, w) for v, (r, w) in replay.ballots.items()],
-    )
+    report.voters = len(seen)
+    result, tallies = count.result()
     await _compare_tallies(session, campaign_id, rules.max_voter_share, tallies, report)
     if campaign.phase == Phase.CLOSED:
         stored = await session.get(CampaignResultRow, campaign_id)
@@ -157,46 +240,6 @@ def _export_line(event: Row[Any], campaign_id: int, secret: str) -> str:
         separators=(",", ":"),
         sort_keys=True,
     )
-
-
-async def _compare_chains(
-    session: AsyncSession, campaign_id: int, replay: _Replay, report: RecountReport
-) -> None:
-    rows = await session.execute(
-        select(VoterChain.voter_id, VoterChain.seq, VoterChain.head).where(
-            VoterChain.campaign_id == campaign_id
-        )
-    )
-    stored = {voter: (seq, head) for voter, seq, head in rows}
-    for voter in sorted(set(stored) | set(replay.heads)):
-        if stored.get(voter, (0, chain.GENESIS)) != replay.heads.get(voter, (0, chain.GENESIS)):
-            report.differences.append(f"voter {voter}: chain head differs from the log")
-
-
-async def _compare_votes(
-    session: AsyncSession, campaign_id: int, replay: _Replay, report: RecountReport
-) -> None:
-    votes = await session.execute(
-        select(Vote.voter_id, Vote.proposal_id, Vote.value, Vote.weight).where(
-            Vote.campaign_id == campaign_id
-        )
-    )
-    stored = {(v, p): (value, w) for v, p, value, w in votes}
-    for key in sorted(set(stored) | set(replay.votes)):
-        if stored.get(key) != replay.votes.get(key):
-            report.differences.append(
-                f"vote of voter {key[0]} on proposal {key[1]}: stored {stored.get(key)}, "
-                f"log {replay.votes.get(key)}"
-            )
-    ballots = await session.execute(
-        select(Ballot.voter_id, Ballot.ranking, Ballot.weight).where(
-            Ballot.campaign_id == campaign_id
-        )
-    )
-    stored_ballots = {v: (list(r), w) for v, r, w in ballots}
-    for voter in sorted(set(stored_ballots) | set(replay.ballots)):
-        if stored_ballots.get(voter) != replay.ballots.get(voter):
-            report.differences.append(f"ballot of voter {voter} differs from the log")
 
 
 async def _compare_tallies(
