@@ -76,3 +76,36 @@ class TestConcurrentVotes:
         assert await count_votes(state, proposal_id=proposal) == 1
         final = await vote_request(gql, token, proposal)
         assert final["data"]["castVote"]["tally"]["voters"] == 1
+
+
+class TestVotesAndClosing:
+    async def test_a_vote_racing_a_close_waits_and_is_refused(self, state, clock):
+        from brandhub.voting import closing, service
+        from brandhub.voting.errors import VotingClosed
+
+        world = await build_world(state, members=1, proposals=1, now=clock.now, method="APPROVAL")
+
+        async def late_vote() -> None:
+            async with state.db.unit_of_work() as session:
+                await service.cast_vote(
+                    session,
+                    voter=world.members[0],
+                    proposal_id=world.proposal_ids[0],
+                    value=1,
+                    now=clock.now,
+                )
+
+        async with state.db.unit_of_work() as session:
+            await closing.close_campaign(
+                session, actor=world.owner, campaign_id=world.campaign_id, now=clock.now
+            )
+            voting = asyncio.create_task(late_vote())
+            await asyncio.sleep(0.3)
+            assert not voting.done()  # held back by the closing transaction
+        try:
+            await voting
+        except VotingClosed:
+            pass
+        else:
+            raise AssertionError("a vote landed after the campaign closed")
+        assert await count_votes(state, campaign_id=world.campaign_id) == 0
