@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 import rfc8785
-from sqlalchemy import event
+from sqlalchemy import event, select
 
+from brandhub.auth.models import Member
 from tests.factories import (
     ERRORS,
     RECIPE_SPEC,
@@ -584,3 +585,54 @@ class TestQueryCost:
         body = await gql(f'{{ brand(slug: "soup-club") {{ {nested} }} }}', token=token)
         assert body.get("data") is None
         assert "exceeds maximum operation depth of 10" in body["errors"][0]["message"]
+
+
+class TestFreeze:
+    async def test_a_revision_racing_open_voting_waits_and_is_refused(
+        self, state, clock, gql, sign_up
+    ):
+        import asyncio
+
+        from brandhub.community import campaigns, proposals
+        from brandhub.community.errors import InvalidPhase
+        from brandhub.community.models import Phase
+        from brandhub.schema.relay import decode_id
+
+        c = await open_campaign(gql, sign_up, members=1)
+        proposal = await submit_proposal(gql, token=c["members"][0], campaign_id=c["campaign"])
+        async with state.db.read() as session:
+            author = await session.scalar(
+                select(Member).where(Member.email_key == "m0@example.com")
+            )
+            owner = await session.scalar(
+                select(Member).where(Member.email_key == "owner@example.com")
+            )
+
+        async def late_revision() -> None:
+            async with state.db.unit_of_work() as session:
+                await proposals.revise_proposal(
+                    session,
+                    actor=author,
+                    proposal_id=decode_id(proposal, "Proposal"),
+                    spec={**RECIPE_SPEC, "servings": 9},
+                    note="too late",
+                    title=None,
+                    summary=None,
+                    now=clock.now,
+                )
+
+        async with state.db.unit_of_work() as session:
+            await campaigns.move_phase(
+                session,
+                actor=owner,
+                campaign_id=decode_id(c["campaign"], "Campaign"),
+                to=Phase.VOTING,
+                now=clock.now,
+            )
+            revising = asyncio.create_task(late_revision())
+            await asyncio.sleep(0.3)
+            assert not revising.done()
+        with pytest.raises(InvalidPhase):
+            await revising
+        detail = (await gql(PROPOSAL, {"id": proposal}))["data"]["proposal"]
+        assert detail["revision"] == 1

@@ -220,10 +220,21 @@ async def create_campaign(
     return campaign
 
 
-async def get_campaign(session: AsyncSession, campaign_id: int, *, lock: bool = False) -> Campaign:
-    """A campaign by id, or ``NotFound``."""
+async def get_campaign(
+    session: AsyncSession, campaign_id: int, *, lock: bool = False, share: bool = False
+) -> Campaign:
+    """A campaign by id, or ``NotFound``.
+
+    ``lock`` takes it FOR UPDATE (a phase change); ``share`` FOR KEY SHARE, for work that
+    depends on the phase: it waits for a phase change in flight and then sees the new phase,
+    and a phase change waits for it.
+    """
     query = select(Campaign).where(Campaign.id == campaign_id)
-    campaign = await session.scalar(query.with_for_update() if lock else query)
+    if lock:
+        query = query.with_for_update()
+    elif share:
+        query = query.with_for_update(key_share=True)
+    campaign = await session.scalar(query)
     if campaign is None:
         raise NotFound("No such campaign.", field=["campaignId"])
     return campaign

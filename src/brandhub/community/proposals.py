@@ -56,7 +56,7 @@ async def get_proposal(
     proposal = await session.scalar(query.with_for_update() if lock else query)
     if proposal is None:
         raise NotFound("No such proposal.", field=["proposalId"])
-    return proposal, await get_campaign(session, proposal.campaign_id)
+    return proposal, await get_campaign(session, proposal.campaign_id, share=True)
 
 
 async def _create(
@@ -108,7 +108,7 @@ async def submit_proposal(
 ) -> Proposal:
     """Submit a proposal (brand members, during SUBMISSIONS)."""
     assert author.id is not None
-    campaign = await get_campaign(session, campaign_id)
+    campaign = await get_campaign(session, campaign_id, share=True)
     await require_member(
         session, brand_id=campaign.brand_id, member_id=author.id, doing="submit proposals"
     )

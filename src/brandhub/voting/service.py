@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from brandhub.auth.models import Member
-from brandhub.community.campaigns import rules_of
+from brandhub.community.campaigns import get_campaign, rules_of
 from brandhub.community.models import Campaign, Membership, Phase, Proposal, ProposalStatus
 from brandhub.errors import Forbidden, NotFound
 from brandhub.partners.pledges import pledged_units
@@ -343,11 +343,7 @@ async def cast_ballot(
 ) -> Ballot | None:
     """Cast or replace a ranked ballot; an empty ranking withdraws it."""
     assert voter.id is not None
-    campaign = await session.scalar(
-        select(Campaign).where(Campaign.id == campaign_id).with_for_update(key_share=True)
-    )
-    if campaign is None:
-        raise NotFound("No such campaign.", field=["campaignId"])
+    campaign = await get_campaign(session, campaign_id, share=True)
     ctx = await _voter_in(session, campaign, voter)
     if ctx.rules.method is not VotingMethod.RANKED:
         raise InvalidVote("This campaign takes single votes: use castVote.", field=["campaignId"])
