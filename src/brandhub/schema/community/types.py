@@ -10,7 +10,6 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from brandhub.community import reads
-from brandhub.community.campaigns import rules_of
 from brandhub.community.models import (
     Brand,
     Campaign,
@@ -34,9 +33,8 @@ from brandhub.schema.community.enums import (
     WeightingEnum,
 )
 from brandhub.schema.context import Context
-from brandhub.schema.errors import bad_request, forbidden
+from brandhub.schema.errors import forbidden
 from brandhub.schema.relay import (
-    MAX_PAGE_SIZE,
     Connection,
     Node,
     connection,
@@ -53,7 +51,6 @@ from brandhub.schema.voting.types import (
     ViewerVoteType,
     tally_of,
 )
-from brandhub.voting import methods
 from brandhub.voting import reads as voting_reads
 from brandhub.voting.ranking import RankOrder
 
@@ -254,90 +251,42 @@ class CampaignType(Node):
     async def leaderboard(
         self, info: Info[Context, None], first: int = 10
     ) -> list[RankedProposalType]:
-        if not 0 <= first <= MAX_PAGE_SIZE:
-            raise bad_request(f"first must be between 0 and {MAX_PAGE_SIZE}.")
-        return await live_top(info, self.pk, first)
+        from brandhub.schema.voting.views import leaderboard
+
+        return await leaderboard(info, self.pk, first)
 
     @strawberry.field(description="The stored result; null until the campaign closes.")
     async def results(self, info: Info[Context, None]) -> ResultsType | None:
-        async with info.context.db.read() as session:
-            row = await voting_reads.stored_result(session, self.pk)
-        if row is None:
-            return None
-        return ResultsType(
-            voters=row.voters,
-            quorum_met=row.quorum_met,
-            ranking=[
-                RankedProposalType(rank=e["rank"], score=e["score"], proposal_id=e["proposal"])
-                for e in row.ranking
-            ],
-            seal=row.seal,
-            computed_at=row.computed_at,
-            winner_id=row.winner_id,
-        )
+        from brandhub.schema.voting.views import results
+
+        return await results(info, self.pk)
 
     @strawberry.field(description="The viewer's own votes in this campaign.")
     async def viewer_votes(self, info: Info[Context, None]) -> list[ViewerVoteType]:
-        member_id = await viewer_id(info)
-        if member_id is None:
-            return []
-        async with info.context.db.read() as session:
-            rows = await voting_reads.votes_of(session, campaign_id=self.pk, voter_id=member_id)
-        return [
-            ViewerVoteType(
-                value=r.value,
-                weight=r.weight,
-                pending=r.pending,
-                cast_at=r.cast_at,
-                proposal_id=r.proposal_id,
-            )
-            for r in rows
-        ]
+        from brandhub.schema.voting.views import viewer_votes
+
+        return await viewer_votes(info, self.pk)
 
     @strawberry.field(description="The viewer's ranked ballot (RANKED campaigns).")
     async def viewer_ballot(self, info: Info[Context, None]) -> BallotType | None:
-        member_id = await viewer_id(info)
-        if member_id is None:
-            return None
-        async with info.context.db.read() as session:
-            row = await voting_reads.ballot_of(session, campaign_id=self.pk, voter_id=member_id)
-        if row is None:
-            return None
-        return BallotType(
-            weight=row.weight,
-            pending=row.pending,
-            cast_at=row.cast_at,
-            proposal_ids=list(row.ranking),
-        )
+        from brandhub.schema.voting.views import viewer_ballot
+
+        return await viewer_ballot(info, self.pk)
 
     @strawberry.field(
         description="Supports (APPROVAL) or credits (QUADRATIC) the viewer has left; "
         "null when the method has no budget or nobody is signed in."
     )
     async def viewer_remaining_budget(self, info: Info[Context, None]) -> int | None:
-        member_id = await viewer_id(info)
-        rules = rules_of(self.row)
-        if member_id is None or methods.budget_limit(rules) is None:
-            return None
-        async with info.context.db.read() as session:
-            rows = await voting_reads.votes_of(session, campaign_id=self.pk, voter_id=member_id)
-        return methods.remaining_budget(rules, {r.proposal_id: r.value for r in rows})
+        from brandhub.schema.voting.views import viewer_remaining_budget
+
+        return await viewer_remaining_budget(info, self.row)
 
     @strawberry.field(description="Bursts of votes from new accounts; moderators only.")
     async def velocity_flags(self, info: Info[Context, None]) -> list[VelocityFlagType]:
-        if not await moderates(info, self.brand_id):
-            raise forbidden("Only the brand's moderators and owners can list velocity flags.")
-        async with info.context.db.read() as session:
-            rows = await voting_reads.velocity_flags(session, self.pk)
-        return [
-            VelocityFlagType(
-                new_account_votes=r.new_account_votes,
-                window_start=r.window_start,
-                raised_at=r.raised_at,
-                proposal_id=r.proposal_id,
-            )
-            for r in rows
-        ]
+        from brandhub.schema.voting.views import velocity_flags
+
+        return await velocity_flags(info, self.pk, self.brand_id)
 
     @strawberry.field(description="Partner handoffs: all for brand owners, its own for a partner.")
     async def handoffs(
@@ -543,12 +492,3 @@ async def _brand(info: Info[Context, None], pk: int) -> BrandType | None:
 
 node_resolver("Campaign")(visible_campaign)
 node_resolver("Proposal")(visible_proposal)
-
-
-async def live_top(
-    info: Info[Context, None], campaign_id: int, first: int
-) -> list[RankedProposalType]:
-    """The first standings of a campaign under TOP."""
-    from brandhub.schema.voting.live import top
-
-    return await top(info, campaign_id, first)
