@@ -17,6 +17,7 @@ import asyncio
 import statistics
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from brandhub.columns import utcnow
@@ -125,8 +126,13 @@ async def main(args: argparse.Namespace) -> None:
 
     if not args.redis_url:
         return
-    arq_settings = Settings(database_url=url, redis_url=args.redis_url, webhook_allow_private=True)
-    queue = await ArqQueue.connect(args.redis_url)
+    arq_settings = Settings(
+        database_url=url,
+        redis_url=args.redis_url,
+        redis_namespace=f"brandhub-bench-{uuid.uuid4().hex[:8]}",
+        webhook_allow_private=True,
+    )
+    queue = await ArqQueue.connect(args.redis_url, arq_settings.arq_queue_name)
     db = Database(arq_settings, jobs=queue)
     worker = create_worker(arq_settings, handle_signals=False, poll_delay=args.poll_delay)
     running = asyncio.create_task(worker.main())
@@ -136,7 +142,7 @@ async def main(args: argparse.Namespace) -> None:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
         await worker.close()
-        await queue.pool.flushdb()
+        await queue.pool.delete(arq_settings.arq_queue_name)
         await queue.close()
         await db.dispose()
 

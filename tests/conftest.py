@@ -35,6 +35,9 @@ POSTGRES_URL = os.environ.get(
     "BRANDHUB_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 REDIS_URL = os.environ.get("BRANDHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Keys and channels of this run start with it: runs sharing a Redis never see each other's
+# keys, and the suite deletes only its own (never FLUSHDB).
+REDIS_NAMESPACE = f"brandhub-test-{uuid.uuid4().hex[:12]}"
 
 BACKENDS = [PINNED_URL] if PINNED_URL else ["sqlite", "postgresql"]
 
@@ -62,6 +65,7 @@ def make_settings(url: str, **overrides: Any) -> Settings:
         "argon2_parallelism": 1,
         "secret_key": "test-secret",
         "webhook_allow_private": True,
+        "redis_namespace": REDIS_NAMESPACE,
     }
     values.update(overrides)
     return Settings(**values)
@@ -218,17 +222,26 @@ def sign_up(gql: GQL) -> Callable[..., Awaitable[str]]:
     return create
 
 
+async def forget_queue(pool: Any, queue_name: str) -> None:
+    """What a Redis restart does to one arq queue: the queue and its jobs are gone."""
+    ids = await pool.zrange(queue_name, 0, -1)
+    await pool.delete(queue_name, *(b"arq:job:" + job_id for job_id in ids))
+
+
 @pytest.fixture(scope="session")
-async def redis_url() -> str:
-    """A reachable Redis (database 15), flushed before use."""
+async def redis_url() -> AsyncIterator[str]:
+    """A reachable Redis; at the end, the keys of this run's namespace are deleted."""
     from redis.asyncio import Redis
 
     client = Redis.from_url(REDIS_URL)
     try:
         await client.ping()
-        await client.flushdb()
     except Exception as exc:
-        unavailable("Redis", exc)
-    finally:
         await client.aclose()
-    return REDIS_URL
+        unavailable("Redis", exc)
+    try:
+        yield REDIS_URL
+    finally:
+        async for key in client.scan_iter(match=f"{REDIS_NAMESPACE}:*"):
+            await client.delete(key)
+        await client.aclose()

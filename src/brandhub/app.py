@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         runner: InProcessRunner | None = None
         queue: ArqQueue | None = None
         if settings.redis_url:
-            queue = await ArqQueue.connect(settings.redis_url)
+            queue = await ArqQueue.connect(settings.redis_url, settings.arq_queue_name)
             jobs: Any = queue
         else:
             runner = InProcessRunner()
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             jobs=jobs,
             passwords=Passwords(settings),
             redis=queue.pool if queue else None,
-            broadcast=Broadcast(queue.pool if queue else None),
+            broadcast=Broadcast(queue.pool if queue else None, settings.redis_namespace),
         )
         await state.broadcast.start()
         if runner is not None:

@@ -12,7 +12,6 @@ from typing import Any, Generic, TypeVar
 
 log = logging.getLogger("brandhub.broadcast")
 
-CHANNEL_PREFIX = "brandhub:live:"
 QUEUE_SIZE = 100
 T = TypeVar("T")
 
@@ -25,8 +24,9 @@ class Broadcast:
     A slow subscriber loses its oldest messages rather than slowing the publisher.
     """
 
-    def __init__(self, redis: Any = None) -> None:
+    def __init__(self, redis: Any = None, namespace: str = "brandhub") -> None:
         self.redis = redis
+        self.prefix = f"{namespace}:live:"
         self._subscribers: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
         self._listener: asyncio.Task[None] | None = None
         self._watchers: dict[str, set[asyncio.Event]] = defaultdict(set)
@@ -47,7 +47,7 @@ class Broadcast:
         """Send a message to every subscriber of ``channel`` in every process."""
         if self.redis is not None:
             try:
-                await self.redis.publish(CHANNEL_PREFIX + channel, json.dumps(message))
+                await self.redis.publish(self.prefix + channel, json.dumps(message))
                 return
             except Exception:  # Redis down: at least this process's subscribers hear it
                 log.exception("publishing on %s through Redis failed", channel)
@@ -63,14 +63,14 @@ class Broadcast:
 
     async def _listen(self) -> None:
         pubsub = self.redis.pubsub()
-        await pubsub.psubscribe(CHANNEL_PREFIX + "*")
+        await pubsub.psubscribe(self.prefix + "*")
         try:
             async for item in pubsub.listen():
                 if item.get("type") != "pmessage":
                     continue
                 channel = item["channel"]
                 channel = channel.decode() if isinstance(channel, bytes) else channel
-                self._deliver(channel.removeprefix(CHANNEL_PREFIX), json.loads(item["data"]))
+                self._deliver(channel.removeprefix(self.prefix), json.loads(item["data"]))
         finally:
             await pubsub.aclose()
 

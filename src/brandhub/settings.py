@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     database_max_overflow: int = 10
     database_echo: bool = False
     redis_url: str | None = None
+    # Every Redis key and channel of this deployment starts with it, so several deployments
+    # (or test runs) can share one Redis without touching each other's keys.
+    redis_namespace: str = "brandhub"
 
     graphiql: bool = True
     introspection: bool = True
@@ -53,6 +56,11 @@ class Settings(BaseSettings):
     def embedded(self) -> bool:
         """True when jobs run in-process (no Redis configured)."""
         return self.redis_url is None
+
+    @property
+    def arq_queue_name(self) -> str:
+        """The arq queue this deployment's app processes and workers share."""
+        return f"{self.redis_namespace}:arq:queue"
 
     @property
     def token_ttl(self) -> timedelta:

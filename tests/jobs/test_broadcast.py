@@ -7,6 +7,7 @@ import asyncio
 from redis.asyncio import Redis
 
 from brandhub.broadcast import Broadcast
+from tests.conftest import REDIS_NAMESPACE
 
 
 async def next_message(stream, seconds: float = 5.0):
@@ -26,7 +27,8 @@ async def test_in_process_subscribers_get_messages():
 
 async def test_messages_cross_processes_through_redis(redis_url):
     publisher_redis, listener_redis = Redis.from_url(redis_url), Redis.from_url(redis_url)
-    publisher, listener = Broadcast(publisher_redis), Broadcast(listener_redis)
+    publisher = Broadcast(publisher_redis, REDIS_NAMESPACE)
+    listener = Broadcast(listener_redis, REDIS_NAMESPACE)
     await listener.start()
     try:
         changes = listener.changes("leaderboard:7")

@@ -18,7 +18,7 @@ from brandhub.jobs.arq_queue import ArqQueue, redis_settings
 from brandhub.jobs.inprocess import InProcessRunner
 from brandhub.jobs.registry import REGISTRY, Job, JobContext, job
 from brandhub.jobs.worker import create_worker
-from tests.conftest import make_settings
+from tests.conftest import forget_queue, make_settings
 
 CALLS: list[dict] = []
 
@@ -122,7 +122,7 @@ class TestInProcess:
 class TestArq:
     async def test_after_commit_job_reaches_a_real_worker(self, database_url, redis_url):
         settings = make_settings(database_url, redis_url=redis_url)
-        queue = await ArqQueue.connect(redis_url)
+        queue = await ArqQueue.connect(redis_url, settings.arq_queue_name)
         db = Database(settings, jobs=queue)
         try:
             await make_tokens(db, settings, now=utcnow())
@@ -132,7 +132,7 @@ class TestArq:
                 async with db.unit_of_work() as session:
                     enqueue_after_commit(session, "tests.record", n=3)
                     raise RuntimeError("rolled back")
-            assert await queue.pool.zcard("arq:queue") == 1
+            assert await queue.pool.zcard(settings.arq_queue_name) == 1
             worker = create_worker(settings, burst=True, handle_signals=False, poll_delay=0.05)
             try:
                 await worker.main()
@@ -142,13 +142,15 @@ class TestArq:
             assert worker.jobs_failed == 0
             assert await count_tokens(db) == 1
         finally:
-            await queue.pool.flushdb()
+            await forget_queue(queue.pool, settings.arq_queue_name)
             await queue.close()
             await db.dispose()
 
     async def test_worker_runs_every_registered_job_by_name(self, redis_url, database_url):
         settings = make_settings(database_url, redis_url=redis_url)
-        pool = await create_pool(redis_settings(redis_url))
+        pool = await create_pool(
+            redis_settings(redis_url), default_queue_name=settings.arq_queue_name
+        )
         try:
             await pool.enqueue_job("tests.record", n=4)
             worker = create_worker(settings, burst=True, handle_signals=False, poll_delay=0.05)
@@ -158,5 +160,5 @@ class TestArq:
                 await worker.close()
             assert CALLS == [{"n": 4}]
         finally:
-            await pool.flushdb()
+            await forget_queue(pool, settings.arq_queue_name)
             await pool.aclose()

@@ -18,7 +18,7 @@ from brandhub.jobs.registry import JobContext, load_jobs
 from brandhub.jobs.worker import create_worker
 from brandhub.partners import delivery, outbox, redelivery, registration, retry
 from brandhub.partners.models import OutboxEvent, Partner, WebhookAttempt
-from tests.conftest import make_settings, wipe
+from tests.conftest import forget_queue, make_settings, wipe
 from tests.partners.support import LocalReceiver, Receiver
 
 HALF = 0.5  # the jitter draw that gives exactly the base delay
@@ -326,17 +326,17 @@ class TestFaults:
 class TestArq:
     async def test_redis_flushed_mid_run_loses_nothing(self, database_url, redis_url, clock):
         settings = make_settings(database_url, redis_url=redis_url)
-        queue = await ArqQueue.connect(redis_url)
+        queue = await ArqQueue.connect(redis_url, settings.arq_queue_name)
         db = Database(settings, jobs=queue)
         try:
             async with LocalReceiver() as receiver:
                 partner, secret = await make_partner(db, clock, url=receiver.url)
                 ids = await make_events(db, clock, partner, count=3)
-                assert await queue.pool.zcard("arq:queue") == 1  # woken after commit
-                await queue.pool.flushdb()  # Redis restarts empty: the wake-up is lost
+                assert await queue.pool.zcard(settings.arq_queue_name) == 1  # woken after commit
+                await forget_queue(queue.pool, settings.arq_queue_name)  # Redis restarts empty
                 ctx = JobContext(db=db, settings=settings, jobs=queue, clock=clock)
                 assert await load_jobs()["partners.sweep_outbox"].function(ctx) == 3
-                assert await queue.pool.zcard("arq:queue") == 1
+                assert await queue.pool.zcard(settings.arq_queue_name) == 1
                 worker = create_worker(settings, burst=True, handle_signals=False, poll_delay=0.05)
                 try:
                     await worker.main()
@@ -349,7 +349,7 @@ class TestArq:
                     assert json.loads(body)["type"] == "handoff.received"
             assert {r.status for r in await outbox_rows(db)} == {"DELIVERED"}
         finally:
-            await queue.pool.flushdb()
+            await forget_queue(queue.pool, settings.arq_queue_name)
             await queue.close()
             await db.dispose()
             await wipe(database_url)

@@ -15,17 +15,19 @@ def redis_settings(url: str) -> RedisSettings:
 class ArqQueue:
     """Enqueues jobs on the arq queue; the database stays the source of truth."""
 
-    def __init__(self, pool: ArqRedis) -> None:
+    def __init__(self, pool: ArqRedis, queue_name: str) -> None:
         self.pool = pool
+        self.queue_name = queue_name
 
     @classmethod
-    async def connect(cls, url: str) -> ArqQueue:
+    async def connect(cls, url: str, queue_name: str) -> ArqQueue:
         """Open a connection pool to Redis."""
-        return cls(await create_pool(redis_settings(url)))
+        pool = await create_pool(redis_settings(url), default_queue_name=queue_name)
+        return cls(pool, queue_name)
 
     async def enqueue(self, name: str, /, **kwargs: Any) -> None:
         """Put a job on the queue."""
-        await self.pool.enqueue_job(name, **kwargs)
+        await self.pool.enqueue_job(name, _queue_name=self.queue_name, **kwargs)
 
     async def close(self) -> None:
         """Close the Redis connections."""

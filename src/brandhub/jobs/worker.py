@@ -28,7 +28,7 @@ def worker_options(settings: Settings) -> dict[str, Any]:
     registry = load_jobs()
 
     async def on_startup(ctx: dict[str, Any]) -> None:
-        queue = ArqQueue(ctx["redis"])
+        queue = ArqQueue(ctx["redis"], settings.arq_queue_name)
         ctx["brandhub"] = JobContext(
             db=Database(settings, jobs=queue), settings=settings, jobs=queue
         )
@@ -45,6 +45,7 @@ def worker_options(settings: Settings) -> dict[str, Any]:
             if job.schedule is not None
         ],
         "redis_settings": redis_settings(settings.redis_url),
+        "queue_name": settings.arq_queue_name,
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
     }
