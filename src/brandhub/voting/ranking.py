@@ -6,8 +6,6 @@ the caller's tie-break key (earlier first revision), then by the smaller proposa
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,11 +14,9 @@ from enum import StrEnum
 import numpy as np
 
 from brandhub.voting.methods import DEFAULT_PRIOR_STRENGTH, Tally, VotingMethod, score
-from brandhub.voting.weights import WEIGHT_QUANTUM
+from brandhub.voting.pairwise import pairwise_matrix
 
 HOT_GRAVITY = 1.5
-# Upper bound on the (ballot, pair) cells handed to numpy at once, to bound memory.
-_PAIR_CHUNK = 1 << 22
 
 
 class RankOrder(StrEnum):
@@ -112,58 +108,6 @@ def campaign_result(ranking: Sequence[RankedEntry], *, voters: int, quorum: int)
 
 
 # --- Schulze -----------------------------------------------------------------------
-
-
-def _group_ballots(
-    index: Mapping[int, int], ballots: Iterable[tuple[Sequence[int], float]]
-) -> dict[tuple[int, ...], int]:
-    """Identical ballots merged: {candidate positions in preference order: weight quanta}."""
-    grouped: dict[tuple[int, ...], int] = defaultdict(int)
-    for ranking, weight in ballots:
-        if not (math.isfinite(weight) and weight >= 0):
-            raise ValueError(f"ballot weight must be finite and >= 0, got {weight!r}")
-        if len(set(ranking)) != len(ranking):
-            raise ValueError(f"a ballot ranks a proposal twice: {list(ranking)!r}")
-        units = round(weight / WEIGHT_QUANTUM)
-        positions = tuple(index[c] for c in ranking if c in index)
-        if units and positions:
-            grouped[positions] += units
-    return grouped
-
-
-def pairwise_matrix(
-    candidates: Sequence[int], ballots: Iterable[tuple[Sequence[int], float]]
-) -> np.ndarray:
-    """d[i][j]: weighted number of ballots ranking candidates[i] above candidates[j].
-
-    A ballot ranks any subset in preference order; unranked candidates sit below the
-    ranked ones, tied among themselves; ids that are not candidates are ignored.
-    Weights are rounded to multiples of WEIGHT_QUANTUM and summed as integers, so the
-    matrix is exact and independent of ballot order.
-    """
-    n = len(candidates)
-    index = {c: i for i, c in enumerate(candidates)}
-    if len(index) != n:
-        raise ValueError("candidates must be distinct")
-    by_length: dict[int, list[tuple[tuple[int, ...], int]]] = defaultdict(list)
-    for positions, units in _group_ballots(index, ballots).items():
-        by_length[len(positions)].append((positions, units))
-    # d[x][y] = (weight ranking x) - (weight ranking both x and y, y at or above x)
-    ranked = np.zeros(n)
-    at_or_above = np.zeros(n * n)
-    for k, group in sorted(by_length.items()):
-        ranks = np.array([positions for positions, _ in group], dtype=np.int64)
-        units = np.array([u for _, u in group], dtype=np.float64)
-        ranked += np.bincount(ranks.ravel(), weights=np.repeat(units, k), minlength=n)
-        lower, upper = np.tril_indices(k)
-        step = max(1, _PAIR_CHUNK // len(lower))
-        for start in range(0, len(group), step):
-            chunk = ranks[start : start + step]
-            cells = chunk[:, lower] * n + chunk[:, upper]
-            weights = np.repeat(units[start : start + step], len(lower))
-            at_or_above += np.bincount(cells.ravel(), weights=weights, minlength=n * n)
-    d = ranked[:, None] - at_or_above.reshape(n, n)
-    return d * WEIGHT_QUANTUM
 
 
 def strongest_paths(d: np.ndarray) -> np.ndarray:

@@ -271,3 +271,63 @@ class TestSchulzeProperties:
         np.testing.assert_array_equal(
             pairwise_matrix(candidates, shuffled), pairwise_matrix(candidates, ballots)
         )
+
+
+@st.composite
+def wide_elections(draw: st.DrawFn) -> tuple[list[int], Ballots]:
+    """Up to 10 candidates, ballots of any length with unknown ids, many distinct weights."""
+    n = draw(st.integers(1, 10))
+    candidates = draw(st.lists(st.integers(1, 10**9), min_size=n, max_size=n, unique=True))
+    pool = candidates + draw(st.lists(st.integers(1, 10**9), max_size=3))
+    ballot = st.tuples(
+        st.permutations(list(dict.fromkeys(pool))).flatmap(
+            lambda p: st.integers(0, len(p)).map(lambda k: p[:k])
+        ),
+        st.integers(0, 4096).map(lambda q: q / 1024),
+    )
+    ballots = draw(st.lists(ballot, max_size=40))
+    return candidates, [(list(r), w) for r, w in ballots]
+
+
+STRATEGIES = {
+    "pairs": {"_SCATTER_COST": 0},
+    "positions": {"_SCATTER_COST": 10**9},
+    "positions, weight bits": {"_SCATTER_COST": 10**9, "_MAX_WEIGHT_GROUPS": 0},
+    "sorted id search": {"_LOOKUP_LIMIT": 0},
+}
+
+
+class TestPairwiseStrategies:
+    """Each counting strategy of the vectorised matrix agrees with the definition."""
+
+    @pytest.mark.parametrize("strategy", STRATEGIES)
+    @settings(max_examples=150)
+    @given(election=wide_elections())
+    def test_matches_definition(self, strategy: str, election: tuple[list[int], Ballots]) -> None:
+        from unittest import mock
+
+        from brandhub.voting import pairwise
+
+        candidates, ballots = election
+        with mock.patch.multiple(pairwise, **STRATEGIES[strategy]):
+            assert pairwise_matrix(candidates, ballots).tolist() == naive_pairwise(
+                candidates, ballots
+            )
+
+    @pytest.mark.parametrize("strategy", STRATEGIES)
+    def test_full_rankings_of_many_candidates(self, strategy: str) -> None:
+        from unittest import mock
+
+        from brandhub.voting import pairwise
+
+        rnd = random.Random(7)
+        candidates = list(range(100, 160))
+        ballots = []
+        for _ in range(40):
+            order = list(candidates)
+            rnd.shuffle(order)
+            ballots.append((order, rnd.choice([1.0, 1.5, 2.0, 0.0])))
+        with mock.patch.multiple(pairwise, **STRATEGIES[strategy]):
+            assert pairwise_matrix(candidates, ballots).tolist() == naive_pairwise(
+                candidates, ballots
+            )
