@@ -270,6 +270,12 @@ class CampaignType(Node):
 
         return await leaderboard(info, self.pk, first)
 
+    @strawberry.field(description="Distinct voters counted so far, toward the quorum.")
+    async def voters(self, info: Info[Context, None]) -> int:
+        from brandhub.schema.voting.views import campaign_voters
+
+        return await campaign_voters(info, self.pk)
+
     @strawberry.field(description="The stored result; null until the campaign closes.")
     async def results(self, info: Info[Context, None]) -> ResultsType | None:
         from brandhub.schema.voting.views import results
