@@ -1,6 +1,13 @@
+const elementStyles = `
+bh-leaderboard, bh-ballot-ranked, bh-spec-form, bh-spec-view, bh-spec-diff, bh-vote-approval,
+bh-vote-score, bh-vote-quadratic { display: block; }
+.card > h2:first-child, .card > section > h2:first-child, .card h2.first { margin-top: 0; }
+pre.snippet { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bh-soft); padding: 0.6em; border-radius: var(--bh-radius); }
+`;
+
 // One stylesheet for the app's document and the widget's shadow root. Themed by custom
 // properties: --bh-accent, --bh-on-accent, --bh-ink (links), --bh-font, --bh-radius.
-export const styles = `
+const baseStyles = `
 :host, :root {
   --bh-accent: #1a5f8f;
   --bh-on-accent: #ffffff;
@@ -116,5 +123,8 @@ footer { max-width: 72rem; margin: 0 auto; padding: 1em; }
 .who { font-weight: 600; }
 .brand-head { display: flex; gap: 0.8em; align-items: center; flex-wrap: wrap; }
 .brand-head .accent { border-left: 6px solid var(--bh-accent); padding-left: 0.6em; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 18rem), 1fr)); gap: 0.8em; }
+.grid { padding: 0; list-style: none; display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 18rem), 1fr)); gap: 0.8em; }
 `;
+
+
+export const styles = baseStyles + elementStyles;

@@ -44,7 +44,7 @@ export const en = {
   'auth.displayName': 'Display name',
   'auth.email': 'Email',
   'auth.password': 'Password',
-  'auth.passwordHint': 'At least 12 characters.',
+  'auth.passwordHint': 'At least 10 characters.',
   'auth.haveAccount': 'Already have an account?',
   'auth.noAccount': 'New here?',
   'auth.partnerHint': 'Manufacturer partner?',

@@ -46,7 +46,7 @@ export const fr: Messages = {
   'auth.displayName': 'Nom affiché',
   'auth.email': 'E-mail',
   'auth.password': 'Mot de passe',
-  'auth.passwordHint': 'Au moins 12 caractères.',
+  'auth.passwordHint': 'Au moins 10 caractères.',
   'auth.haveAccount': 'Déjà un compte ?',
   'auth.noAccount': 'Nouveau ici ?',
   'auth.partnerHint': 'Fabricant partenaire ?',
