@@ -14,6 +14,7 @@ export abstract class Page<D> extends BhElement {
     errors: { state: true },
     busy: { state: true },
     notice: { state: true },
+    loaded: { state: true },
   };
 
   params: Record<string, string> = {};
@@ -23,6 +24,8 @@ export abstract class Page<D> extends BhElement {
   protected errors: FieldErrors | null = null;
   protected busy = false;
   protected notice = '';
+  /** True once a fetch succeeded (its data may legitimately be null: not found, signed out). */
+  protected loaded = false;
   private readonly reload = () => this.load();
 
   protected abstract fetch(): Promise<D>;
@@ -43,6 +46,7 @@ export abstract class Page<D> extends BhElement {
   async load(): Promise<void> {
     try {
       this.data = await this.fetch();
+      this.loaded = true;
       this.error = null;
     } catch (error) {
       this.error = error;
@@ -86,7 +90,7 @@ export abstract class Page<D> extends BhElement {
     if (this.error) {
       return html`<h1 tabindex="-1">${this.heading(null)}</h1>${failure(this.error, () => this.load())}`;
     }
-    if (!this.data) return html`<p class="hint" role="status">${t('state.loading')}</p>`;
-    return this.view(this.data);
+    if (!this.loaded) return html`<p class="hint" role="status">${t('state.loading')}</p>`;
+    return this.view(this.data as D);
   }
 }
