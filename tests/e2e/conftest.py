@@ -202,15 +202,17 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def check_accessibility(page: Any, what: str) -> None:
+def check_accessibility(page: Any, what: str, *, frames: bool = True) -> None:
     """axe-core finds no serious or critical violation on the page as it is now."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        "async (frames) => (await axe.run(document, {resultTypes: ['violations'], iframes: frames}))"
+        ".violations"
         ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
         ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))",
+        frames,
     )
     assert result == [], f"{what}: {json.dumps(result, indent=1)}"
 

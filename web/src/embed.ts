@@ -85,6 +85,7 @@ class BrandhubCampaign extends LitElement {
   static styles = unsafeCSS(`${styles}
     :host { display: block; max-width: 40rem; border: 1px solid var(--bh-line); border-radius: var(--bh-radius);
       background: var(--bh-surface); padding: 0.8em 1em; contain: content; text-align: left; }
+    .bh-root { color: var(--bh-text); font-family: var(--bh-font); font-size: 16px; line-height: 1.45; }
     h2.title { margin: 0.2em 0; font-size: 1.2rem; }
     .head { display: flex; align-items: center; gap: 0.6em; }
     .proposals { margin-top: 0.6em; }`);
@@ -136,7 +137,9 @@ class BrandhubCampaign extends LitElement {
           this.viewer = event.viewer;
           this.refreshMine();
         });
-        this.renderRoot.appendChild(this.bridge.frame);
+        // In the light DOM, unslotted (so never rendered): a frame inside a shadow tree is not
+        // among window.frames, where the sign-in popup looks for the bridge.
+        this.appendChild(this.bridge.frame);
       }
     } catch (error) {
       this.error = error;
@@ -188,6 +191,10 @@ class BrandhubCampaign extends LitElement {
   }
 
   render() {
+    return html`<div class="bh-root">${this.body()}</div>`;
+  }
+
+  private body() {
     if (this.error) {
       return html`<div>${failure(this.error, () => this.load())}<p class="hint">${t('widget.unreachable')}</p></div>`;
     }
