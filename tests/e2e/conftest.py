@@ -224,3 +224,11 @@ def tab_to(page: Any, locator: Any, limit: int = 80) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"{locator} cannot be reached with the Tab key")
+
+
+def check_fits(page: Any, what: str) -> None:
+    """Nothing overflows sideways (the 375 px phone check)."""
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{what}: {overflow}px wider than the viewport"
