@@ -114,12 +114,13 @@ class OwnerBrandPage extends Page<Data> {
 
   private originsForm(brand: Brand) {
     const e = this.errorsFor('origins');
-    const lines = (this.origins ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+    const linesOf = () => (this.origins ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = linesOf();
     const problems = e?.all.filter((x) => x.field?.[0] === 'origins') ?? [];
     const first = brand.campaigns.nodes[0];
     return html`<form class="card" novalidate @submit=${(ev: SubmitEvent) => {
       ev.preventDefault();
-      this.send('origins', async () => (await session.api.mutate(SetEmbedOriginsDocument, { input: { brandId: brand.id, origins: lines } })).setEmbedOrigins, undefined, t('owner.saved'));
+      this.send('origins', async () => (await session.api.mutate(SetEmbedOriginsDocument, { input: { brandId: brand.id, origins: linesOf() } })).setEmbedOrigins, undefined, t('owner.saved'));
     }}>
       <h2>${t('owner.embed')}</h2>
       <p>${t('owner.embedHint')}</p>

@@ -75,8 +75,8 @@ export abstract class Page<D> extends BhElement {
         return null;
       }
       await done?.(payload);
-      this.notice = notice;
       await this.load();
+      this.notice = notice;
       return payload;
     } catch (error) {
       this.errors = new FieldErrors([thrownAsError(error)]);
