@@ -44,9 +44,11 @@ export function setLocale(next: Locale): void {
 
 /** The message for ``key`` in the current locale, with ``{name}`` parameters filled in. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const entry = (catalogs[current][key] ?? en[key]) as string | Plural;
+  const entry = (catalogs[current][key] ?? en[key]) as string | Plural | undefined;
   let text: string;
-  if (typeof entry === 'string') {
+  if (entry === undefined) {
+    return key; // callers probe optional keys (error codes, spec field names) this way
+  } else if (typeof entry === 'string') {
     text = entry;
   } else {
     const count = Number(params.count ?? 0);
