@@ -37,6 +37,7 @@ class ProposalPage extends Page<Proposal> {
   private reason = '';
   private diffFrom = 0;
   private diffTo = 0;
+  private revisionCount = 0;
 
   protected heading(data: Proposal | null): string {
     return data?.title ?? t('proposal.title');
@@ -45,7 +46,9 @@ class ProposalPage extends Page<Proposal> {
   protected async fetch(): Promise<Proposal> {
     const proposal = (await session.api.query(ProposalPageDocument, { id: this.params.id })).proposal ?? null;
     const count = proposal?.revisions.nodes.length ?? 0;
-    if (count && (!this.diffTo || this.diffTo > count)) {
+    if (count && count !== this.revisionCount) {
+      // A new revision (or the first load): compare the latest two.
+      this.revisionCount = count;
       this.diffTo = count;
       this.diffFrom = Math.max(1, count - 1);
     }
