@@ -82,7 +82,7 @@ class Server:
         return payload
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``brandhub serve`` on a free port with a fresh SQLite file."""
     if not (DIST / "index.html").is_file() or not (DIST / "embed.js").is_file():
@@ -151,7 +151,7 @@ def serve_static(host: str, folder: Path) -> tuple[HostSite, ThreadingHTTPServer
     return HostSite(origin=f"http://{host}:{port}", folder=folder), httpd
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def host_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HostSite, HostSite]]:
     """Two static sites: 127.0.0.2 (to be registered) and 127.0.0.3 (never registered)."""
     first, a = serve_static("127.0.0.2", tmp_path_factory.mktemp("blog"))
@@ -163,9 +163,10 @@ def host_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[HostS
         b.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless."""
+    """Debian's Chromium, headless; package scope, because Playwright's sync API keeps an event
+    loop running in this thread until it stops, and later tests call ``asyncio.run``."""
     if not Path(CHROMIUM).exists():
         missing("Chromium is not installed (.ci/run installs Debian's chromium)")
     try:
