@@ -3,6 +3,8 @@ console; the owner accepts; a member pledges at the quoted price."""
 
 from __future__ import annotations
 
+import httpx
+
 from tests.e2e import scenes
 from tests.e2e.conftest import check_accessibility
 from tests.e2e.test_voting import sign_in
@@ -68,6 +70,22 @@ def test_close_quote_accept_and_pledge(server, new_context):
     handoff.get_by_role("button", name="Send the quote").click()
     maker.get_by_text("Quote sent.").wait_for()
     handoff.get_by_text("Quoted", exact=True).wait_for()
+
+    # Rotating the key shows the new one once and keeps the console signed in with it.
+    maker.get_by_role("button", name="Issue a new API key").click()
+    new_key = maker.locator("div.notice code.digest")
+    new_key.wait_for()
+    assert new_key.inner_text().startswith("bhp_") and new_key.inner_text() != api_key
+    old = httpx.post(
+        f"{server.url}/graphql",
+        json={"query": "{ viewer { __typename } }"},
+        headers={"authorization": f"Bearer {api_key}"},
+    ).json()
+    assert old["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    maker.reload()
+    maker.locator("article", has_text="Pumpkin").get_by_text("Quoted", exact=True).wait_for()
+    maker.get_by_role("button", name="Issue a new webhook secret").click()
+    maker.locator("div.notice code.digest", has_text="whsec_").wait_for()
 
     owner_page.reload()
     accept = owner_page.get_by_role("button", name=f"Accept {partner_name}’s quote")
