@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from brandhub.app import create_app
+from brandhub.cross_origin import OriginAllowlist
 from tests.factories import ERRORS, create_brand, create_campaign, join_brand
 
 SET_ORIGINS = f"""
@@ -250,3 +251,17 @@ async def test_campaign_shows_powered_by_only_once_chosen(gql, sign_up):
         "query($c: ID!) { campaign(id: $c) { poweredBy } }", {"c": campaign}, token=token
     )
     assert body["data"]["campaign"]["poweredBy"] is None
+
+
+async def test_allowlist_sees_another_processs_change_within_its_bound(gql, sign_up, state):
+    token, brand = await owner_and_brand(sign_up, gql)
+    now = [0.0]
+    allowlist = OriginAllowlist(state.db, ttl=10, clock=lambda: now[0])
+    assert not await allowlist.allows(BLOG)
+    # Another process registers the origin: this one's cache does not know yet...
+    await gql(SET_ORIGINS, {"input": {"brandId": brand, "origins": [BLOG]}}, token=token)
+    now[0] = 9.0
+    assert not await allowlist.allows(BLOG)
+    # ...and learns it once the bound has passed.
+    now[0] = 10.5
+    assert await allowlist.allows(BLOG)
