@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lint format schema bench
+.PHONY: run test install web lint format schema bench
 
 $(BIN)/brandhub: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,12 +13,28 @@ $(BIN)/brandhub: pyproject.toml
 
 install: $(BIN)/brandhub
 
-## Install, then serve GraphQL on http://127.0.0.1:8000/graphql (SQLite, in-process jobs).
-run: install
+# The web app (web/): Node packages from the lock file, then a build into web/dist, both
+# skipped when up to date.
+NPM ?= npm
+WEB_SOURCES := $(shell find web/src web/scripts -type f -not -path '*/generated/*' 2>/dev/null) \
+	web/index.html web/graphiql.html $(wildcard web/embed/*.html) web/vite.config.ts \
+	web/vite.embed.config.ts web/codegen.ts web/tsconfig.json schema.graphql
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && $(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && $(NPM) run build --silent
+
+web: web/dist/index.html
+
+## Install, build the web app, then serve it on http://127.0.0.1:8000/ (SQLite, in-process jobs).
+run: install web
 	$(BIN)/brandhub serve --demo
 
-## Install, then lint and run the whole suite on SQLite and PostgreSQL.
-test: install
+## Install, build the web app, then lint and run the whole suite (browser tests included).
+test: install web
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

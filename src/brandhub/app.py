@@ -1,4 +1,4 @@
-"""The Starlette application: /graphql, /healthz, /readyz, /metrics."""
+"""The Starlette application: /graphql, the web app and widget, /healthz, /readyz, /metrics."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from brandhub.auth.passwords import Passwords
 from brandhub.broadcast import Broadcast
+from brandhub.cross_origin import ORIGIN_REGISTERED, CrossOrigin, OriginAllowlist
 from brandhub.db import Database
 from brandhub.jobs.arq_queue import ArqQueue
 from brandhub.jobs.inprocess import InProcessRunner
@@ -26,6 +28,7 @@ from brandhub.schema import build_schema
 from brandhub.schema.context import Context, bearer
 from brandhub.schema.metrics import Metrics, operation_metrics
 from brandhub.settings import Settings
+from brandhub.site import Site
 from brandhub.state import AppState
 from brandhub.web_middleware import BodyLimit, HttpMetrics
 
@@ -38,6 +41,26 @@ class GraphQLApp(GraphQL):
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         state: AppState = request.app.state.brandhub
         return Context(request=request, response=response, state=state, credential=bearer(request))
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
+        """Cross-origin sockets reach here only once CrossOrigin found their origin registered."""
+        return bool(request.scope.get(ORIGIN_REGISTERED))
+
+
+class GraphiQLOrAPI:
+    """GET /graphql: GraphiQL for a browser asking for HTML, the API for everyone else."""
+
+    def __init__(self, api: ASGIApp, site: Site | None) -> None:
+        self.api = api
+        self.site = site
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        if self.site is not None and "text/html" in request.headers.get("accept", ""):
+            response = await self.site.graphiql(request)
+            await response(scope, receive, send)
+            return
+        await self.api(scope, receive, send)
 
 
 async def healthz(_: Request) -> Response:
@@ -67,16 +90,22 @@ async def readyz(request: Request) -> Response:
     )
 
 
+def allowlist_of(scope: Any) -> OriginAllowlist | None:
+    """The running app's embed-origin allowlist (None before its lifespan started)."""
+    state: AppState | None = getattr(scope["app"].state, "brandhub", None)
+    return state.embed_origins if state else None
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the application; resources live in its lifespan."""
     settings = settings or Settings()
     metrics = Metrics()
     schema = build_schema(settings, extra_extensions=[operation_metrics(metrics)])
-    graphql = GraphQLApp(
-        schema,
-        graphql_ide="graphiql" if settings.graphiql else None,
-        allow_queries_via_get=False,
-    )
+    # GraphiQL comes from our own build (web/), not from Strawberry's CDN-backed page.
+    graphql = GraphQLApp(schema, graphql_ide=None, allow_queries_via_get=False)
+    site = Site(settings.web_dist_path)
+
+    graphql_get = GraphiQLOrAPI(graphql, site if settings.graphiql else None)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -97,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             redis=queue.pool if queue else None,
             broadcast=Broadcast(queue.pool if queue else None, settings.redis_namespace),
         )
+        state.embed_origins = OriginAllowlist(db, settings.embed_origins_ttl_seconds)
         await state.broadcast.start()
         if runner is not None:
             runner.start(JobContext(db=db, settings=settings, jobs=runner, clock=state.now))
@@ -116,13 +146,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", graphql_get, methods=["GET"]),
+            Route("/graphql", graphql, methods=["POST", "OPTIONS"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
+            *site.routes(),
         ],
         middleware=[
+            Middleware(CrossOrigin, allowlist=allowlist_of),
             Middleware(HttpMetrics, metrics=metrics),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
         ],

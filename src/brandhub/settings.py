@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,6 +31,10 @@ class Settings(BaseSettings):
     redis_namespace: str = "brandhub"
 
     graphiql: bool = True
+    # The built web app (``npm run build`` in web/); None: web/dist beside the source tree.
+    web_dist: str | None = None
+    # How long a process trusts its cached list of embed origins (seconds).
+    embed_origins_ttl_seconds: float = 10.0
     introspection: bool = True
     max_body_bytes: int = 1024 * 1024
     max_query_depth: int = 10
@@ -51,6 +56,13 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         """True when the primary database is SQLite (the embedded default)."""
         return self.database_url.startswith("sqlite")
+
+    @property
+    def web_dist_path(self) -> Path:
+        """Where the built web app lives."""
+        if self.web_dist:
+            return Path(self.web_dist)
+        return Path(__file__).resolve().parents[2] / "web" / "dist"
 
     @property
     def embedded(self) -> bool:

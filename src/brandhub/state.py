@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brandhub.auth.passwords import Passwords
 from brandhub.broadcast import Broadcast
 from brandhub.columns import utcnow
 from brandhub.db import Database, JobSender
 from brandhub.settings import Settings
+
+if TYPE_CHECKING:
+    from brandhub.cross_origin import OriginAllowlist
 
 
 @dataclass
@@ -25,6 +28,7 @@ class AppState:
     clock: Callable[[], datetime] = utcnow
     redis: Any = None
     broadcast: Broadcast = field(default_factory=Broadcast)
+    embed_origins: OriginAllowlist | None = None
 
     def now(self) -> datetime:
         """The current time."""

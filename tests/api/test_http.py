@@ -144,7 +144,14 @@ class TestSwitches:
         assert "introspection" in body["errors"][0]["message"].lower()
         assert page.status_code != 200 or "graphiql" not in page.text.lower()
 
-    async def test_graphiql_is_served_by_default(self, client):
-        page = await client.get("/graphql", headers={"accept": "text/html"})
+    async def test_graphiql_is_served_by_default(self, database_url, tmp_path):
+        (tmp_path / "graphiql.html").write_text("<title>GraphiQL</title>")
+        app = create_app(make_settings(database_url, web_dist=str(tmp_path)))
+        async with LifespanManager(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                page = await client.get("/graphql", headers={"accept": "text/html"})
+                api = await client.get("/graphql", headers={"accept": "application/json"})
         assert page.status_code == 200
         assert "graphiql" in page.text.lower()
+        assert "graphiql" not in api.text.lower()

@@ -49,6 +49,20 @@ class Brand(SQLModel, table=True):
     owner_id: int = Field(foreign_key="member.id", index=True)
     member_count: int = Field(default=0)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    accent_color: str | None = Field(default=None, max_length=7)
+    logo_url: str | None = Field(default=None, max_length=500)
+
+
+class EmbedOrigin(SQLModel, table=True):
+    """A web origin (scheme, host, port) where the brand's owner lets its widget run."""
+
+    __tablename__ = "brand_embed_origin"
+    __table_args__ = (UniqueConstraint("brand_id", "origin"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    brand_id: int = Field(foreign_key="brand.id", ondelete="CASCADE")
+    origin: str = Field(max_length=300, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class Membership(SQLModel, table=True):

@@ -11,6 +11,7 @@ from brandhub.community.models import (
     Brand,
     Campaign,
     Comment,
+    Membership,
     ModerationAction,
     Phase,
     Proposal,
@@ -83,3 +84,19 @@ async def moderation_log(
         .limit(limit + 1)
     )
     return (await session.scalars(query)).all()
+
+
+async def brands(session: AsyncSession, *, offset: int, limit: int) -> Sequence[Brand]:
+    """Brands, the most members first, then the newest."""
+    query = select(Brand).order_by(Brand.member_count.desc(), Brand.created_at.desc(), Brand.id)
+    return (await session.scalars(query.offset(offset).limit(limit + 1))).all()
+
+
+async def memberships_of(session: AsyncSession, member_id: int) -> Sequence[Membership]:
+    """A member's memberships, the most recent first."""
+    query = (
+        select(Membership)
+        .where(Membership.member_id == member_id)
+        .order_by(Membership.joined_at.desc(), Membership.id.desc())
+    )
+    return (await session.scalars(query.limit(200))).all()

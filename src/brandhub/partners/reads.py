@@ -7,7 +7,15 @@ from collections.abc import Sequence
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from brandhub.partners.models import Handoff, HandoffEvent, OutboxEvent, Partner
+from brandhub.partners.models import (
+    Handoff,
+    HandoffEvent,
+    HandoffStatus,
+    OutboxEvent,
+    Partner,
+    Pledge,
+    PledgeStatus,
+)
 
 _IN_CATEGORY = {
     "postgresql": "partner.categories @> jsonb_build_array(CAST(:category AS text))",
@@ -95,3 +103,25 @@ async def deliveries(
         .limit(limit + 1)
     )
     return (await session.scalars(query)).all()
+
+
+async def chosen_handoff(session: AsyncSession, campaign_id: int) -> Handoff | None:
+    """The campaign's handoff whose quote the brand accepted (in production or shipped too)."""
+    chosen = (HandoffStatus.ACCEPTED, HandoffStatus.IN_PRODUCTION, HandoffStatus.SHIPPED)
+    return await session.scalar(
+        select(Handoff)
+        .where(Handoff.campaign_id == campaign_id, Handoff.status.in_(chosen))
+        .limit(1)
+    )
+
+
+async def pledges_of(
+    session: AsyncSession, *, proposal_id: int, member_id: int
+) -> Sequence[Pledge]:
+    """A member's active pledges on a proposal, oldest first."""
+    query = select(Pledge).where(
+        Pledge.proposal_id == proposal_id,
+        Pledge.member_id == member_id,
+        Pledge.status == PledgeStatus.ACTIVE,
+    )
+    return (await session.scalars(query.order_by(Pledge.id))).all()

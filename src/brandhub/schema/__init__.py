@@ -22,6 +22,7 @@ from strawberry.schema.config import StrawberryConfig
 from brandhub.schema.auth.mutations import AuthMutation
 from brandhub.schema.auth.queries import AuthQuery
 from brandhub.schema.auth.types import MemberType, PartnerType
+from brandhub.schema.community.embedding import BrandListQuery, EmbeddingMutation
 from brandhub.schema.community.mutations import CommunityMutation
 from brandhub.schema.community.queries import CommunityQuery
 from brandhub.schema.errors import should_mask
@@ -36,13 +37,18 @@ from brandhub.settings import Settings
 
 
 @strawberry.type
-class Query(AuthQuery, CommunityQuery, PartnerQuery, NodeQuery):
+class Query(AuthQuery, CommunityQuery, BrandListQuery, PartnerQuery, NodeQuery):
     pass
 
 
 @strawberry.type
 class Mutation(
-    AuthMutation, CommunityMutation, VotingMutation, PartnerAccountMutation, PartnerMutation
+    AuthMutation,
+    CommunityMutation,
+    EmbeddingMutation,
+    VotingMutation,
+    PartnerAccountMutation,
+    PartnerMutation,
 ):
     pass
 

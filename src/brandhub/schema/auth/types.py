@@ -14,6 +14,7 @@ from brandhub.schema.context import Context
 from brandhub.schema.relay import Connection, Node, node_resolver
 
 if TYPE_CHECKING:
+    from brandhub.schema.community.types import MembershipType
     from brandhub.schema.partners.enums import HandoffStatusEnum
     from brandhub.schema.partners.types import HandoffType
 
@@ -34,6 +35,16 @@ class MemberType(Node):
         if principal and principal.member and principal.member.id == self.pk:
             return self._email
         return None
+
+    @strawberry.field(
+        description="The brands the member joined, with their role; only for the member themself."
+    )
+    async def memberships(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[MembershipType, strawberry.lazy("brandhub.schema.community.types")]]:
+        from brandhub.schema.community.embedding import memberships_of
+
+        return await memberships_of(info, self.pk, is_self=self._is_self)
 
     @classmethod
     def from_row(cls, row: MemberRow, *, is_self: bool = False) -> MemberType:

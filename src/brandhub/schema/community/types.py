@@ -55,7 +55,7 @@ from brandhub.voting import reads as voting_reads
 from brandhub.voting.ranking import RankOrder
 
 if TYPE_CHECKING:
-    from brandhub.schema.partners.types import HandoffType
+    from brandhub.schema.partners.types import DemandType, HandoffType, PledgeType
 
 ProposalOrder = strawberry.enum(
     RankOrder,
@@ -97,6 +97,10 @@ class BrandType(Node):
     label_mode: LabelModeEnum  # type: ignore[valid-type]
     member_count: int
     created_at: datetime
+    accent_color: str | None = strawberry.field(
+        description="The brand's accent colour (#rrggbb) for its pages and widget."
+    )
+    logo_url: str | None = strawberry.field(description="An https URL of the brand's logo.")
     owner_id: strawberry.Private[int]
 
     @classmethod
@@ -110,6 +114,8 @@ class BrandType(Node):
             label_mode=row.label_mode,
             member_count=row.member_count,
             created_at=row.created_at,
+            accent_color=row.accent_color,
+            logo_url=row.logo_url,
             owner_id=row.owner_id,
         )
 
@@ -132,6 +138,15 @@ class BrandType(Node):
                 session, self.pk, include_drafts=include_drafts, offset=p.offset, limit=p.limit
             )
         return connection(rows, p, CampaignType.from_row)
+
+    @strawberry.field(
+        description="Origins (scheme://host[:port]) whose pages may embed the brand's widget "
+        "and call the API from the browser; owners only."
+    )
+    async def embed_origins(self, info: Info[Context, None]) -> list[str]:
+        from brandhub.schema.community.embedding import embed_origins
+
+        return await embed_origins(info, self.pk)
 
     @strawberry.field(description="Hide and restore actions; moderators and owners only.")
     async def moderation_log(
@@ -255,6 +270,12 @@ class CampaignType(Node):
 
         return await leaderboard(info, self.pk, first)
 
+    @strawberry.field(description="Distinct voters counted so far, toward the quorum.")
+    async def voters(self, info: Info[Context, None]) -> int:
+        from brandhub.schema.voting.views import campaign_voters
+
+        return await campaign_voters(info, self.pk)
+
     @strawberry.field(description="The stored result; null until the campaign closes.")
     async def results(self, info: Info[Context, None]) -> ResultsType | None:
         from brandhub.schema.voting.views import results
@@ -287,6 +308,15 @@ class CampaignType(Node):
         from brandhub.schema.voting.views import velocity_flags
 
         return await velocity_flags(info, self.pk, self.brand_id)
+
+    @strawberry.field(
+        description='GREY label: the accepted partner\'s "Powered by" label; '
+        "null in WHITE label or before a quote is accepted."
+    )
+    async def powered_by(self, info: Info[Context, None]) -> str | None:
+        from brandhub.schema.partners.views import campaign_powered_by
+
+        return await campaign_powered_by(info, self.row)
 
     @strawberry.field(description="Partner handoffs: all for brand owners, its own for a partner.")
     async def handoffs(
@@ -408,6 +438,25 @@ class ProposalType(Node):
         from brandhub.schema.partners.views import proposal_pledged_units
 
         return await proposal_pledged_units(info, self.pk)
+
+    @strawberry.field(
+        description="Group buying: units pledged, priced by the accepted quote once a partner's "
+        "quote for this proposal is accepted."
+    )
+    async def demand(
+        self, info: Info[Context, None]
+    ) -> Annotated[DemandType, strawberry.lazy("brandhub.schema.partners.types")]:
+        from brandhub.schema.partners.views import proposal_demand
+
+        return await proposal_demand(info, self.row)
+
+    @strawberry.field(description="The viewer's active pledges on this proposal.")
+    async def viewer_pledges(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[PledgeType, strawberry.lazy("brandhub.schema.partners.types")]]:
+        from brandhub.schema.partners.views import viewer_pledges
+
+        return await viewer_pledges(info, self.pk)
 
     @strawberry.field(description="Every revision, oldest first.")
     async def revisions(

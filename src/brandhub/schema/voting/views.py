@@ -18,7 +18,7 @@ from brandhub.schema.voting.types import (
     VelocityFlagType,
     ViewerVoteType,
 )
-from brandhub.voting import methods, reads
+from brandhub.voting import counters, methods, reads
 
 
 async def leaderboard(
@@ -28,6 +28,12 @@ async def leaderboard(
     if not 0 <= first <= MAX_PAGE_SIZE:
         raise bad_request(f"first must be between 0 and {MAX_PAGE_SIZE}.")
     return await top(info, campaign_id, first)
+
+
+async def campaign_voters(info: Info[Context, None], campaign_id: int) -> int:
+    """Distinct counted voters of a campaign, from its counter slots."""
+    async with info.context.db.read() as session:
+        return (await counters.campaign_totals(session, campaign_id)).voters
 
 
 async def results(info: Info[Context, None], campaign_id: int) -> ResultsType | None:
