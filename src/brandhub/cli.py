@@ -5,11 +5,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import IO
 
 from brandhub.settings import Settings
+
+# Exit codes: 1 is kept for "recount found a difference"; 2 means the command was wrong
+# (bad arguments, an unknown campaign, a setting to fix), as argparse's own errors do.
+DIFFERENCE = 1
+USAGE = 2
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -74,14 +82,16 @@ def _progress(done: int, total: int) -> None:
 
 
 def campaign_pk(text: str) -> int:
-    """A campaign given by its numeric id or its global id."""
+    """A campaign given by its numeric id or its global id (a usage error otherwise)."""
     if text.isdigit():
         return int(text)
     from brandhub.schema.relay import decode_id
 
     pk = decode_id(text, "Campaign")
     if pk is None:
-        raise SystemExit(f"not a campaign id: {text}")
+        raise argparse.ArgumentTypeError(
+            f"not a campaign id: {text!r} (give 12 or Q2FtcGFpZ246MTI)"
+        )
     return pk
 
 
@@ -96,26 +106,44 @@ def _recount(args: argparse.Namespace, settings: Settings) -> int:
             async with db.read() as session:
                 report = await recount(
                     session,
-                    campaign_pk(args.campaign),
+                    args.campaign,
                     export=export,
                     secret=settings.secret_key,
                     progress=_progress if sys.stderr.isatty() or args.progress else None,
                 )
         except NotFound as error:
-            print(error.message, file=sys.stderr)
-            return 2
+            print(f"brandhub recount: {error.message}", file=sys.stderr)
+            return USAGE
         finally:
             await db.dispose()
         print(f"campaign {report.campaign_id}: {report.events} events from {report.voters} voters")
         for difference in report.differences:
             print(f"DIFFERENCE: {difference}")
         print("recount matches the stored tallies and results" if report.ok else "recount FAILED")
-        return 0 if report.ok else 1
+        return 0 if report.ok else DIFFERENCE
 
     if not args.export:
         return asyncio.run(run(None))
-    with open(args.export, "w", encoding="utf-8") as export:
-        return asyncio.run(run(export))
+    return _exporting(Path(args.export), run)
+
+
+def _exporting(target: Path, run: Callable[[IO[str]], Awaitable[int]]) -> int:
+    """Run ``run`` writing into a file beside ``target``; it becomes ``target`` only on a
+    finished recount, so a failed one leaves no file (and never truncates an older export)."""
+    try:
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except OSError as error:
+        print(f"brandhub recount: cannot write {target}: {error.strerror}", file=sys.stderr)
+        return USAGE
+    partial = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as export:
+            code = asyncio.run(run(export))
+        if code in (0, DIFFERENCE):
+            partial.replace(target)
+        return code
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _partner_create(args: argparse.Namespace, settings: Settings) -> int:
@@ -177,7 +205,7 @@ def parser() -> argparse.ArgumentParser:
     verbs.add_parser("schema", help="print the GraphQL SDL").set_defaults(run=_schema)
 
     count = verbs.add_parser("recount", help="replay a campaign's vote log and check everything")
-    count.add_argument("campaign", help="campaign id (numeric or global)")
+    count.add_argument("campaign", type=campaign_pk, help="campaign id (numeric or global)")
     count.add_argument(
         "--export", metavar="FILE", help="write the log as NDJSON, voters pseudonymised"
     )
