@@ -18,6 +18,7 @@ from strawberry.asgi import GraphQL
 
 from brandhub.auth.passwords import Passwords
 from brandhub.broadcast import Broadcast
+from brandhub.database_errors import explain
 from brandhub.db import Database
 from brandhub.jobs.arq_queue import ArqQueue
 from brandhub.jobs.inprocess import InProcessRunner
@@ -27,7 +28,7 @@ from brandhub.schema.context import Context, bearer
 from brandhub.schema.metrics import Metrics, operation_metrics
 from brandhub.settings import Settings
 from brandhub.state import AppState
-from brandhub.web_middleware import BodyLimit, HttpMetrics
+from brandhub.web_middleware import BodyLimit, HttpMetrics, RequestLog
 
 log = logging.getLogger("brandhub")
 
@@ -67,6 +68,18 @@ async def readyz(request: Request) -> Response:
     )
 
 
+async def _check_database(db: Database) -> None:
+    """Say at start when the database does not answer; the app serves anyway (readyz: 503,
+    GraphQL: SERVICE_UNAVAILABLE) and recovers by itself when the database is back."""
+    try:
+        await db.ping()
+    except Exception as error:
+        problem = explain(error, db.settings.database_url)
+        if problem is None:
+            raise
+        log.error("database unavailable at start: %s", problem.message)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the application; resources live in its lifespan."""
     settings = settings or Settings()
@@ -98,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             broadcast=Broadcast(queue.pool if queue else None, settings.redis_namespace),
         )
         await state.broadcast.start()
+        await _check_database(db)
         if runner is not None:
             runner.start(JobContext(db=db, settings=settings, jobs=runner, clock=state.now))
         app.state.brandhub = state
@@ -123,6 +137,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics_endpoint),
         ],
         middleware=[
+            Middleware(RequestLog),
             Middleware(HttpMetrics, metrics=metrics),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
         ],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 import tempfile
@@ -12,6 +11,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import IO
 
+from pydantic import ValidationError
+
+from brandhub import logs
+from brandhub.database_errors import check_url, explain
 from brandhub.settings import Settings
 
 # Exit codes: 1 is kept for "recount found a difference"; 2 means the command was wrong
@@ -38,6 +41,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port,
         workers=args.workers,
         log_level=settings.log_level.lower(),
+        # brandhub's request log replaces uvicorn's access log (one format, with request ids).
+        log_config=logs.log_config(settings.log_level),
+        access_log=False,
         proxy_headers=True,
     )
     return 0
@@ -51,12 +57,23 @@ def _migrate(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _ping(settings: Settings) -> None:
+    from brandhub.db import Database
+
+    db = Database(settings)
+    try:
+        await db.ping()
+    finally:
+        await db.dispose()
+
+
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from brandhub.jobs.worker import create_worker
 
     if not settings.redis_url:
         print("brandhub worker needs BRANDHUB_REDIS_URL (without it, jobs run in-process).")
         return 2
+    asyncio.run(_ping(settings))
     worker = create_worker(settings, burst=args.burst)
     worker.run()
     return 0
@@ -181,9 +198,47 @@ def _partner_create(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+def _partner_issue_key(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+
+    from brandhub.auth.service import create_partner_api_key
+    from brandhub.columns import utcnow
+    from brandhub.db import Database
+    from brandhub.partners.models import Partner
+    from brandhub.partners.registration import rotate_api_key
+
+    async def run() -> str | None:
+        db = Database(settings)
+        try:
+            async with db.unit_of_work() as session:
+                partner = await session.scalar(select(Partner).where(Partner.slug == args.slug))
+                if partner is None:
+                    return None
+                if args.keep_others:
+                    assert partner.id is not None
+                    return await create_partner_api_key(
+                        session, partner_id=partner.id, now=utcnow()
+                    )
+                return await rotate_api_key(session, partner=partner, now=utcnow())
+        finally:
+            await db.dispose()
+
+    key = asyncio.run(run())
+    if key is None:
+        print(f"brandhub partner issue-key: no partner with slug {args.slug!r}", file=sys.stderr)
+        return USAGE
+    # stdout only, never a log line: the key is shown once and stored hashed.
+    others = "kept" if args.keep_others else "revoked"
+    print(f"api key for {args.slug} (shown once; its other keys are {others}):", file=sys.stderr)
+    print(key)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one subcommand per verb."""
     root = argparse.ArgumentParser(prog="brandhub", description=__doc__)
+    # Commands that touch the database get their BRANDHUB_DATABASE_URL checked first.
+    root.set_defaults(database=True)
     verbs = root.add_subparsers(dest="verb", required=True)
 
     serve = verbs.add_parser("serve", help="serve the GraphQL API (migrates SQLite on start)")
@@ -202,7 +257,9 @@ def parser() -> argparse.ArgumentParser:
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     worker.set_defaults(run=_worker)
 
-    verbs.add_parser("schema", help="print the GraphQL SDL").set_defaults(run=_schema)
+    verbs.add_parser("schema", help="print the GraphQL SDL").set_defaults(
+        run=_schema, database=False
+    )
 
     count = verbs.add_parser("recount", help="replay a campaign's vote log and check everything")
     count.add_argument("campaign", type=campaign_pk, help="campaign id (numeric or global)")
@@ -221,17 +278,41 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--category", action="append", required=True, help="repeatable")
     create.add_argument("--webhook-url", help="https endpoint for Standard Webhooks")
     create.set_defaults(run=_partner_create)
+    issue = partner_verbs.add_parser(
+        "issue-key", help="issue a new API key for a partner (printed once; others revoked)"
+    )
+    issue.add_argument("slug")
+    issue.add_argument(
+        "--keep-others", action="store_true", help="do not revoke the partner's other keys"
+    )
+    issue.set_defaults(run=_partner_issue_key)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = parser().parse_args(argv)
-    settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-    return args.run(args, settings)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "BRANDHUB_" + "_".join(str(part) for part in problem["loc"]).upper()
+            print(f"brandhub: {name}: {problem['msg']}", file=sys.stderr)
+        return USAGE
+    logs.configure(settings.log_level)
+    try:
+        if args.database:
+            check_url(settings.database_url)
+            if settings.read_database_url:
+                check_url(settings.read_database_url, "BRANDHUB_READ_DATABASE_URL")
+        return args.run(args, settings)
+    except Exception as error:
+        problem = explain(error, settings.database_url)
+        if problem is None:
+            raise
+        # One line saying what is wrong and what to set, not a traceback.
+        print(f"brandhub: {problem.message}", file=sys.stderr)
+        return problem.exit_code
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ async def seed(settings: Settings) -> None:
                 )
                 people.append(member)
             ada = people[0]
-            partner, api_key, _ = await register_partner(
+            partner, _, _ = await register_partner(
                 session,
                 admin=None,
                 slug="soupworks",
@@ -128,12 +128,13 @@ async def seed(settings: Settings) -> None:
                 await voting.cast_vote(
                     session, voter=voter, proposal_id=proposal_id, value=1, now=now
                 )
+        # The partner's API key is not logged (logs are kept and shipped; keys must not be):
+        # the operator issues one with `brandhub partner issue-key soupworks`.
         log.info(
             "demo: brand ada-cooks, campaign in VOTING; sign in as %s with password %s; "
-            "partner soupworks (invited) has API key %s",
+            "partner soupworks is invited (brandhub partner issue-key soupworks gives its key)",
             PEOPLE[0][0],
             DEMO_PASSWORD,
-            api_key,
         )
     finally:
         await db.dispose()
