@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import asyncpg
 from sqlalchemy import exc as sa
@@ -58,6 +59,14 @@ def check_url(url: str, setting: str = SETTING) -> None:
             f"{setting}={shown(url)} uses the driver {parsed.drivername!r}, which brandhub "
             f"does not run on; set it to {EXAMPLES}"
         )
+    path = parsed.database or ""
+    if parsed.drivername.startswith("sqlite") and path and path != ":memory:":
+        folder = Path(path.removeprefix("file:").split("?")[0]).parent
+        if not folder.is_dir():
+            raise DatabaseProblem(
+                f"{setting}={shown(url)}: the folder {str(folder)!r} of the SQLite file does "
+                f"not exist; create it or set {setting} to e.g. {DRIVERS['sqlite+aiosqlite']}"
+            )
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
