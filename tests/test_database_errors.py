@@ -48,8 +48,18 @@ COMMANDS = {
     "migrate": ["migrate"],
     "serve": ["serve", "--port", "1"],
     "recount": ["recount", "1"],
-    "partner create": ["partner", "create", "--slug", "acme", "--name", "A", "--powered-by", "A"]
-    + ["--category", "recipe"],
+    "partner create": [
+        "partner",
+        "create",
+        "--slug",
+        "acme",
+        "--name",
+        "A",
+        "--powered-by",
+        "A",
+        "--category",
+        "x",
+    ],
     "partner issue-key": ["partner", "issue-key", "acme"],
     "worker": ["worker", "--burst"],
 }

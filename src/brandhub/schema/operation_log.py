@@ -28,8 +28,11 @@ OK, REJECTED, CLIENT_ERROR = "ok", "rejected", "client_error"
 UNAVAILABLE, SERVER_ERROR = "unavailable", "server_error"
 _RANK = [OK, REJECTED, CLIENT_ERROR, UNAVAILABLE, SERVER_ERROR]
 _CODE_OF = {UNAVAILABLE: "SERVICE_UNAVAILABLE", SERVER_ERROR: "INTERNAL_SERVER_ERROR"}
-# graphql-core puts the offending variable value in its messages; a value may be a password.
-_VALUE = re.compile(r"got invalid value .*?(?=; | at '|$)", re.DOTALL)
+# graphql-core quotes the offending variable value in its messages ("... found: {...}",
+# "non string value: 123"), and a value may be a password: what follows ": " and looks like
+# a value is cut, as is the older "got invalid value <value>" form.
+_QUOTED = re.compile(r"""got invalid value .*?(?=; | at '|$)""", re.DOTALL)
+_TRAILING = re.compile(r""": (?=[{\['"\d-]|True|False|None|null|true|false).*$""", re.DOTALL)
 MAX_MESSAGE = 300
 
 
@@ -51,7 +54,7 @@ def code_of(error: GraphQLError) -> str:
 
 def redact(message: str) -> str:
     """A client error's message without the variable values it may quote."""
-    cleaned = _VALUE.sub("got an invalid value", message)
+    cleaned = _TRAILING.sub(": …", _QUOTED.sub("got an invalid value", message))
     return cleaned if len(cleaned) <= MAX_MESSAGE else cleaned[:MAX_MESSAGE] + "…"
 
 
