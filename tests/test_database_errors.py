@@ -16,7 +16,8 @@ from sqlalchemy.engine import make_url
 
 from brandhub.app import create_app
 from brandhub.cli import main
-from tests.conftest import POSTGRES_URL, asyncpg_dsn, make_settings, unavailable
+from tests.conftest import POSTGRES_URL, make_settings, unavailable
+from tests.databases import asyncpg_dsn
 
 
 def free_port() -> int:
