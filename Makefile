@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# uv installs the locked set; it is bootstrapped, pinned, into .uv/ with the machine's pip.
+# uv installs the locked sets; it is bootstrapped, pinned, into .uv/ with the machine's pip
+# (into a plain folder when pip allows it, the quickest; else into a venv of its own).
 UV_VERSION := 0.13.9
 UV := .uv/bin/uv
 # uv reads its own settings (UV_DEFAULT_INDEX, uv.toml), not pip's: it installs from PyPI
@@ -13,21 +14,22 @@ LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --quiet
 .PHONY: run test install lint format schema lock
 
 $(UV):
-	$(PYTHON) -m venv .uv
-	.uv/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .uv "uv==$(UV_VERSION)" \
+	  || { rm -rf .uv && $(PYTHON) -m venv .uv && .uv/bin/pip install --quiet "uv==$(UV_VERSION)"; }
 
 $(BIN)/python: | $(UV)
 	$(UV) venv --quiet --python $(PYTHON) $(VENV)
 
-# `make run` needs the runtime set only (as locked) and brandhub itself.
+# `make run` needs the runtime set only (as locked) and brandhub itself. Bytecode is compiled
+# at install, so no start pays for it (nor every start, where PYTHONDONTWRITEBYTECODE is set).
 $(VENV)/.installed-run: requirements.lock pyproject.toml | $(BIN)/python
-	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
 # Everything else needs the dev tools too: the environment becomes exactly the locked set.
 $(VENV)/.installed-dev: requirements-dev.lock pyproject.toml | $(BIN)/python
-	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements-dev.lock
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python --require-hashes requirements-dev.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@ $(VENV)/.installed-run
 
