@@ -20,14 +20,15 @@ $(UV):
 $(BIN)/python: | $(UV)
 	$(UV) venv --quiet --python $(PYTHON) $(VENV)
 
-# `make run` needs the runtime set only (as locked) and brandhub itself. Bytecode is compiled
-# at install, so no start pays for it (nor every start, where PYTHONDONTWRITEBYTECODE is set).
+# `make run` needs the runtime set only (as locked) and brandhub itself; bytecode is left to
+# the first start, which compiles only what it imports (quicker to a first answer).
 $(VENV)/.installed-run: requirements.lock pyproject.toml | $(BIN)/python
-	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python --require-hashes -r requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
-# Everything else needs the dev tools too: the environment becomes exactly the locked set.
+# Everything else needs the dev tools too: the environment becomes exactly the locked set,
+# compiled at install (test runs start faster, even where PYTHONDONTWRITEBYTECODE is set).
 $(VENV)/.installed-dev: requirements-dev.lock pyproject.toml | $(BIN)/python
 	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python --require-hashes requirements-dev.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
