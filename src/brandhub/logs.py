@@ -19,8 +19,13 @@ from typing import IO, Any
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("brandhub_request_id", default=None)
 
-# Attributes every LogRecord has; anything else on a record came from ``extra=``.
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+# Attributes every LogRecord has; anything else on a record came from ``extra=`` (but for
+# uvicorn's terminal-coloured copy of its message, which would only add escape codes).
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message",
+    "asctime",
+    "color_message",
+}
 CAPPED = {
     "aiosqlite": "WARNING",
     "asyncio": "WARNING",
