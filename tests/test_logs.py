@@ -223,3 +223,31 @@ def test_brandhub_serve_writes_json_lines_and_no_access_log(tmp_path: Path) -> N
     assert "duration_ms" in line
     assert not [e for e in entries if e["logger"] == "uvicorn.access"]
     assert any(e["logger"] == "uvicorn.error" for e in entries)  # uvicorn's own, same format
+
+
+def test_a_websocket_operation_logs_its_own_line_with_the_socket_id(settings, caplog):
+    from starlette.testclient import TestClient
+
+    from brandhub.app import create_app
+
+    caplog.set_level(logging.INFO)
+    with (
+        TestClient(create_app(settings)) as client,
+        client.websocket_connect(
+            "/graphql", subprotocols=["graphql-transport-ws"], headers={"x-request-id": "ws-77"}
+        ) as ws,
+    ):
+        ws.send_json({"type": "connection_init", "payload": {"authorization": "Bearer bhs_no"}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        subscription = "subscription Hear { handoffEvents { sequence } }"
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": subscription}})
+        refusal = ws.receive_json()["payload"]
+        assert refusal["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    [line] = [r for r in caplog.records if r.name == "brandhub.graphql" and hasattr(r, "outcome")]
+    assert (line.request_id, line.operation, line.operation_type) == (
+        "ws-77",
+        "Hear",
+        "subscription",
+    )
+    assert line.outcome == "client_error" and line.levelno == logging.INFO
+    assert isinstance(line.duration_ms, float)
