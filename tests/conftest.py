@@ -1,8 +1,13 @@
 """Test fixtures: every database test runs on SQLite and on PostgreSQL, schema built by Alembic.
 
-``BRANDHUB_TEST_DATABASE_URL`` pins one database. Without it both run; PostgreSQL comes from
-``BRANDHUB_TEST_POSTGRES_URL`` (default: the local server). When ``CI`` is set, a missing
-PostgreSQL or Redis fails the run instead of skipping.
+Variables (see the README's "Running the tests"):
+- ``BRANDHUB_TEST_DATABASE_URL`` pins one backend: a PostgreSQL URL runs the suite on that
+  server only (in a fresh database the suite creates there), a SQLite URL on that file only
+  (which must not exist yet). The suite never writes into a database it did not create.
+- ``BRANDHUB_TEST_POSTGRES_URL`` is the PostgreSQL server otherwise (default: the local one).
+- ``BRANDHUB_TEST_REDIS_URL`` is the Redis of the job and broadcast tests (default:
+  redis://127.0.0.1:6379/15); the suite only touches keys of its own per-run namespace.
+- ``CI``: when set, a missing PostgreSQL or Redis fails the run instead of skipping.
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy import delete
-from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
 from brandhub.app import create_app
@@ -28,6 +32,13 @@ from brandhub.migrate import upgrade
 from brandhub.models import metadata
 from brandhub.settings import Settings
 from brandhub.state import AppState
+from tests.databases import (
+    RefusedDatabase,
+    claim_sqlite,
+    create_postgres,
+    drop_postgres,
+    remove_sqlite,
+)
 
 IN_CI = bool(os.environ.get("CI"))
 PINNED_URL = os.environ.get("BRANDHUB_TEST_DATABASE_URL")
@@ -50,11 +61,6 @@ def unavailable(what: str, error: BaseException) -> None:
     pytest.skip(message)
 
 
-def asyncpg_dsn(url: str) -> str:
-    """The plain libpq form of a SQLAlchemy asyncpg URL."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def make_settings(url: str, **overrides: Any) -> Settings:
     """Settings for tests: cheap argon2, no Redis unless asked."""
     values: dict[str, Any] = {
@@ -75,37 +81,33 @@ def make_settings(url: str, **overrides: Any) -> Settings:
 async def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[str]:
-    """A freshly migrated database of each backend, for the whole session."""
+    """A database of each backend that the suite creates, migrates, and drops at the end."""
     backend = request.param
-    if backend == "sqlite":
-        path: Path = tmp_path_factory.mktemp("db") / "brandhub.db"
-        url = f"sqlite+aiosqlite:///{path}"
-        await upgrade(make_settings(url))
-        yield url
+    if backend == "sqlite" or backend.startswith("sqlite"):
+        if backend == "sqlite":
+            file: Path = tmp_path_factory.mktemp("db") / "brandhub.db"
+        else:
+            try:
+                file = claim_sqlite(backend)
+            except RefusedDatabase as refusal:
+                pytest.exit(f"BRANDHUB_TEST_DATABASE_URL: {refusal}", returncode=4)
+        url = f"sqlite+aiosqlite:///{file}"
+        try:
+            await upgrade(make_settings(url))
+            yield url
+        finally:
+            remove_sqlite(file)
         return
-    if backend != "postgresql":  # a pinned URL: use it as given
-        await upgrade(make_settings(backend))
-        yield backend
-        return
-    name = f"brandhub_test_{uuid.uuid4().hex[:12]}"
+    server = POSTGRES_URL if backend == "postgresql" else backend
     try:
-        admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_URL), timeout=5)
+        url = await create_postgres(server)
     except (OSError, asyncpg.PostgresError) as exc:
         unavailable("PostgreSQL", exc)
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    try:
         await upgrade(make_settings(url))
         yield url
     finally:
-        admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_URL), timeout=5)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        await drop_postgres(server, url)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from strawberry.asgi import GraphQL
 from brandhub.auth.passwords import Passwords
 from brandhub.broadcast import Broadcast
 from brandhub.cross_origin import ORIGIN_REGISTERED, CrossOrigin, OriginAllowlist
+from brandhub.database_errors import explain
 from brandhub.db import Database
 from brandhub.jobs.arq_queue import ArqQueue
 from brandhub.jobs.inprocess import InProcessRunner
@@ -30,7 +31,7 @@ from brandhub.schema.metrics import Metrics, operation_metrics
 from brandhub.settings import Settings
 from brandhub.site import Site
 from brandhub.state import AppState
-from brandhub.web_middleware import BodyLimit, HttpMetrics
+from brandhub.web_middleware import BodyLimit, HttpMetrics, RequestLog
 
 log = logging.getLogger("brandhub")
 
@@ -96,6 +97,18 @@ def allowlist_of(scope: Any) -> OriginAllowlist | None:
     return state.embed_origins if state else None
 
 
+async def _check_database(db: Database) -> None:
+    """Say at start when the database does not answer; the app serves anyway (readyz: 503,
+    GraphQL: SERVICE_UNAVAILABLE) and recovers by itself when the database is back."""
+    try:
+        await db.ping()
+    except Exception as error:
+        problem = explain(error, db.settings.database_url)
+        if problem is None:
+            raise
+        log.error("database unavailable at start: %s", problem.message)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the application; resources live in its lifespan."""
     settings = settings or Settings()
@@ -128,6 +141,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         state.embed_origins = OriginAllowlist(db, settings.embed_origins_ttl_seconds)
         await state.broadcast.start()
+        await _check_database(db)
         if runner is not None:
             runner.start(JobContext(db=db, settings=settings, jobs=runner, clock=state.now))
         app.state.brandhub = state
@@ -155,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *site.routes(),
         ],
         middleware=[
+            Middleware(RequestLog),
             Middleware(CrossOrigin, allowlist=allowlist_of),
             Middleware(HttpMetrics, metrics=metrics),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import IO
 
+from pydantic import ValidationError
+
+from brandhub import logs
+from brandhub.database_errors import check_url, explain
+from brandhub.partners.commands import add_partner_commands
 from brandhub.settings import Settings
+
+# Exit codes: 1 is kept for "recount found a difference"; 2 means the command was wrong
+# (bad arguments, an unknown campaign, a setting to fix), as argparse's own errors do.
+DIFFERENCE = 1
+USAGE = 2
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -30,6 +42,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port,
         workers=args.workers,
         log_level=settings.log_level.lower(),
+        # brandhub's request log replaces uvicorn's access log (one format, with request ids).
+        log_config=logs.log_config(settings.log_level),
+        access_log=False,
         proxy_headers=True,
     )
     return 0
@@ -43,12 +58,23 @@ def _migrate(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _ping(settings: Settings) -> None:
+    from brandhub.db import Database
+
+    db = Database(settings)
+    try:
+        await db.ping()
+    finally:
+        await db.dispose()
+
+
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from brandhub.jobs.worker import create_worker
 
     if not settings.redis_url:
         print("brandhub worker needs BRANDHUB_REDIS_URL (without it, jobs run in-process).")
         return 2
+    asyncio.run(_ping(settings))
     worker = create_worker(settings, burst=args.burst)
     worker.run()
     return 0
@@ -74,14 +100,16 @@ def _progress(done: int, total: int) -> None:
 
 
 def campaign_pk(text: str) -> int:
-    """A campaign given by its numeric id or its global id."""
+    """A campaign given by its numeric id or its global id (a usage error otherwise)."""
     if text.isdigit():
         return int(text)
     from brandhub.schema.relay import decode_id
 
     pk = decode_id(text, "Campaign")
     if pk is None:
-        raise SystemExit(f"not a campaign id: {text}")
+        raise argparse.ArgumentTypeError(
+            f"not a campaign id: {text!r} (give 12 or Q2FtcGFpZ246MTI)"
+        )
     return pk
 
 
@@ -96,66 +124,51 @@ def _recount(args: argparse.Namespace, settings: Settings) -> int:
             async with db.read() as session:
                 report = await recount(
                     session,
-                    campaign_pk(args.campaign),
+                    args.campaign,
                     export=export,
                     secret=settings.secret_key,
                     progress=_progress if sys.stderr.isatty() or args.progress else None,
                 )
         except NotFound as error:
-            print(error.message, file=sys.stderr)
-            return 2
+            print(f"brandhub recount: {error.message}", file=sys.stderr)
+            return USAGE
         finally:
             await db.dispose()
         print(f"campaign {report.campaign_id}: {report.events} events from {report.voters} voters")
         for difference in report.differences:
             print(f"DIFFERENCE: {difference}")
         print("recount matches the stored tallies and results" if report.ok else "recount FAILED")
-        return 0 if report.ok else 1
+        return 0 if report.ok else DIFFERENCE
 
     if not args.export:
         return asyncio.run(run(None))
-    with open(args.export, "w", encoding="utf-8") as export:
-        return asyncio.run(run(export))
+    return _exporting(Path(args.export), run)
 
 
-def _partner_create(args: argparse.Namespace, settings: Settings) -> int:
-    from brandhub.columns import utcnow
-    from brandhub.db import Database
-    from brandhub.errors import DomainError, ManyErrors
-    from brandhub.partners.registration import register_partner
-
-    async def run() -> int:
-        db = Database(settings)
-        try:
-            async with db.unit_of_work() as session:
-                partner, key, secret = await register_partner(
-                    session,
-                    admin=None,
-                    slug=args.slug,
-                    name=args.name,
-                    powered_by_label=args.powered_by,
-                    categories=args.category,
-                    webhook_url=args.webhook_url,
-                    allow_private=settings.webhook_allow_private,
-                    now=utcnow(),
-                )
-        except DomainError as error:
-            for problem in error.errors if isinstance(error, ManyErrors) else [error]:
-                print(f"{'.'.join(problem.field or [])}: {problem.message}", file=sys.stderr)
-            return 2
-        finally:
-            await db.dispose()
-        print(f"partner {partner.slug} (id {partner.id}) created; shown once, store them now:")
-        print(f"api key:        {key}")
-        print(f"webhook secret: {secret}")
-        return 0
-
-    return asyncio.run(run())
+def _exporting(target: Path, run: Callable[[IO[str]], Awaitable[int]]) -> int:
+    """Run ``run`` writing into a file beside ``target``; it becomes ``target`` only on a
+    finished recount, so a failed one leaves no file (and never truncates an older export)."""
+    try:
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except OSError as error:
+        print(f"brandhub recount: cannot write {target}: {error.strerror}", file=sys.stderr)
+        return USAGE
+    partial = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as export:
+            code = asyncio.run(run(export))
+        if code in (0, DIFFERENCE):
+            partial.replace(target)
+        return code
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one subcommand per verb."""
     root = argparse.ArgumentParser(prog="brandhub", description=__doc__)
+    # Commands that touch the database get their BRANDHUB_DATABASE_URL checked first.
+    root.set_defaults(database=True)
     verbs = root.add_subparsers(dest="verb", required=True)
 
     serve = verbs.add_parser("serve", help="serve the GraphQL API (migrates SQLite on start)")
@@ -174,36 +187,46 @@ def parser() -> argparse.ArgumentParser:
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     worker.set_defaults(run=_worker)
 
-    verbs.add_parser("schema", help="print the GraphQL SDL").set_defaults(run=_schema)
+    verbs.add_parser("schema", help="print the GraphQL SDL").set_defaults(
+        run=_schema, database=False
+    )
 
     count = verbs.add_parser("recount", help="replay a campaign's vote log and check everything")
-    count.add_argument("campaign", help="campaign id (numeric or global)")
+    count.add_argument("campaign", type=campaign_pk, help="campaign id (numeric or global)")
     count.add_argument(
         "--export", metavar="FILE", help="write the log as NDJSON, voters pseudonymised"
     )
     count.add_argument("--progress", action="store_true", help="show progress even when not a tty")
     count.set_defaults(run=_recount)
 
-    partner = verbs.add_parser("partner", help="manage manufacturer partners")
-    partner_verbs = partner.add_subparsers(dest="partner_verb", required=True)
-    create = partner_verbs.add_parser("create", help="register a partner; prints its key once")
-    create.add_argument("--slug", required=True)
-    create.add_argument("--name", required=True)
-    create.add_argument("--powered-by", required=True, help='shown as "Powered by <label>"')
-    create.add_argument("--category", action="append", required=True, help="repeatable")
-    create.add_argument("--webhook-url", help="https endpoint for Standard Webhooks")
-    create.set_defaults(run=_partner_create)
+    add_partner_commands(verbs)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = parser().parse_args(argv)
-    settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-    return args.run(args, settings)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "BRANDHUB_" + "_".join(str(part) for part in problem["loc"]).upper()
+            print(f"brandhub: {name}: {problem['msg']}", file=sys.stderr)
+        return USAGE
+    logs.configure(settings.log_level)
+    try:
+        if args.database:
+            check_url(settings.database_url)
+            if settings.read_database_url:
+                check_url(settings.read_database_url, "BRANDHUB_READ_DATABASE_URL")
+        return args.run(args, settings)
+    except Exception as error:
+        problem = explain(error, settings.database_url)
+        if problem is None:
+            raise
+        # One line saying what is wrong and what to set, not a traceback.
+        print(f"brandhub: {problem.message}", file=sys.stderr)
+        return problem.exit_code
 
 
 if __name__ == "__main__":

@@ -39,8 +39,16 @@ def after_commit(session: AsyncSession, callback: Callable[[], Awaitable[None]])
     session.info.setdefault(AFTER_COMMIT, []).append(callback)
 
 
+# SQL parameters hold secrets (webhook secrets, key prefixes, emails): they stay out of
+# error messages and of the echo log.
+HIDE_PARAMETERS = True
+CONNECT_TIMEOUT_SECONDS = 10
+
+
 def _sqlite_engine(url: str, *, immediate: bool, echo: bool) -> AsyncEngine:
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    engine = create_async_engine(
+        url, echo=echo, hide_parameters=HIDE_PARAMETERS, connect_args={"timeout": 30}
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -74,9 +82,12 @@ def create_engine(
     return create_async_engine(
         url,
         echo=settings.database_echo,
+        hide_parameters=HIDE_PARAMETERS,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
         pool_pre_ping=False,
+        # A server that does not answer is reported after 10 s, not asyncpg's 60.
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
     )
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from starlette.testclient import TestClient
 
 from brandhub.app import create_app
+from brandhub.partners import live
+from brandhub.schema.relay import decode_id
 from tests.partners.support import Receiver, close_with_handoffs, voting_with_partners
 
 SUBSCRIBE = "subscription { handoffEvents { sequence type status handoff { id } } }"
@@ -27,8 +30,24 @@ def subscribe(ws, credential: str) -> None:
     ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}})
 
 
-def scenario(settings, key_a: str, key_b: str, a: str, b: str, member: str) -> dict:
+def listening(client: TestClient, *partner_ids: int) -> None:
+    """Wait until each partner's subscription watches its channel and has read its starting
+    point: an event committed before that would count as already seen (the client's subscribe
+    message has no acknowledgement to wait for)."""
+    watchers = client.app.state.brandhub.broadcast._watchers
+    deadline = time.monotonic() + 10
+    while not all(live.channel(pk) in watchers for pk in partner_ids):
+        assert time.monotonic() < deadline, "the subscriptions never started"
+        time.sleep(0.01)
+    time.sleep(0.5)  # the starting point is one read after registering
+
+
+def scenario(
+    settings, keys: tuple[str, str], partners: tuple[str, str], a: str, b: str, member: str
+) -> dict:
     """Both partners subscribe; each acknowledges its handoff; a member is refused."""
+    key_a, key_b = keys
+    a_partner, b_partner = partners
     with TestClient(create_app(settings)) as client:
         client.app.state.brandhub.jobs.context.http_transport = Receiver().transport
         seen = {}
@@ -38,6 +57,7 @@ def scenario(settings, key_a: str, key_b: str, a: str, b: str, member: str) -> d
         ):
             subscribe(ws_a, key_a)
             subscribe(ws_b, key_b)
+            listening(client, decode_id(a_partner, "Partner"), decode_id(b_partner, "Partner"))
             for key, handoff in ((key_a, a), (key_b, b)):
                 response = client.post(
                     "/graphql",
@@ -57,7 +77,10 @@ async def test_each_partner_hears_only_its_own_handoffs(gql, sign_up, settings, 
     c = await voting_with_partners(gql, sign_up)
     a, b = await close_with_handoffs(gql, state, clock, c)
     key_a, key_b = (p["apiKey"] for p in c["partners"])
-    seen = await asyncio.to_thread(scenario, settings, key_a, key_b, a, b, c["members"][0])
+    partners = tuple(p["partner"]["id"] for p in c["partners"])
+    seen = await asyncio.to_thread(
+        scenario, settings, (key_a, key_b), partners, a, b, c["members"][0]
+    )
     assert seen["a"] == {
         "sequence": 2,
         "type": "handoff.acknowledged",

@@ -21,13 +21,14 @@ from jsonschema_specifications import REGISTRY as METASCHEMAS
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from brandhub.community.units import UNITS
+
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 MAX_SPEC_BYTES = 64 * 1024
 MAX_TEMPLATE_BYTES = 64 * 1024
 MAX_DEPTH = 32
 _NON_BLANK = r"\S"
 
-UNITS = ("g", "kg", "ml", "l", "tsp", "tbsp", "cup", "piece", "pinch")
 # Regulation (EU) No 1169/2011, Annex II: the 14 allergens that must be declared.
 EU_ALLERGENS = (
     "celery",

@@ -8,6 +8,7 @@ from typing import Any
 
 from arq.cron import next_cron
 
+from brandhub.database_errors import is_unavailable
 from brandhub.jobs.registry import Job, JobContext, load_jobs
 
 log = logging.getLogger("brandhub.jobs")
@@ -38,8 +39,11 @@ class InProcessRunner:
         try:
             assert self.context is not None, "runner not started"
             await job.function(self.context, **kwargs)
-        except Exception:
-            log.exception("job %s failed", job.name)
+        except Exception as error:
+            if is_unavailable(error):  # a known outage, not a bug: one line, no traceback
+                log.error("job %s failed: the database is unavailable (%r)", job.name, error)
+            else:
+                log.exception("job %s failed", job.name)
 
     def start(self, context: JobContext, *, schedules: bool = True) -> None:
         """Bind the context and start the periodic schedulers."""

@@ -14,6 +14,7 @@ from brandhub.auth.models import Member
 from brandhub.community.models import Brand, Campaign, LabelMode, Proposal, Revision, Role
 from brandhub.community.permissions import require_role, role_in
 from brandhub.community.specs import spec_digest
+from brandhub.community.units import metric_spec
 from brandhub.errors import ManyErrors, NotFound
 from brandhub.partners.events import SYSTEM, global_id, record_event
 from brandhub.partners.models import CampaignPartner, Handoff, HandoffStatus, Partner
@@ -35,6 +36,7 @@ def snapshot(handoff: Handoff, brand: Brand) -> dict[str, Any]:
         "summary": handoff.summary,
         "spec": handoff.spec,
         "specDigest": handoff.spec_digest,
+        "metricSpec": metric_spec(handoff.spec),
         "revision": handoff.revision,
         "brand": {
             "id": global_id("Brand", handoff.brand_id),

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from functools import partial
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaskErrors,
     MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
@@ -18,6 +18,7 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from brandhub.schema.auth.mutations import AuthMutation
 from brandhub.schema.auth.queries import AuthQuery
@@ -25,8 +26,9 @@ from brandhub.schema.auth.types import MemberType, PartnerType
 from brandhub.schema.community.embedding import BrandListQuery, EmbeddingMutation
 from brandhub.schema.community.mutations import CommunityMutation
 from brandhub.schema.community.queries import CommunityQuery
-from brandhub.schema.errors import should_mask
+from brandhub.schema.errors import Masking, should_mask
 from brandhub.schema.node import NodeQuery
+from brandhub.schema.operation_log import OperationLog, log_errors
 from brandhub.schema.partners.accounts import PartnerAccountMutation
 from brandhub.schema.partners.live import PartnerSubscription
 from brandhub.schema.partners.mutations import PartnerMutation
@@ -58,6 +60,15 @@ class Subscription(VotingSubscription, PartnerSubscription):
     pass
 
 
+class Schema(strawberry.Schema):
+    """Strawberry's schema, logging each error at the level its kind deserves."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors, execution_context.operation_name if execution_context else None)
+
+
 def build_schema(
     settings: Settings | None = None, extra_extensions: list[type[SchemaExtension]] | None = None
 ) -> strawberry.Schema:
@@ -75,12 +86,14 @@ def build_schema(
         # per request (as QueryDepthLimiter and MaxAliasesLimiter do) would never hit it.
         partial(AddValidationRules, limits),
         partial(ValidationCache, maxsize=1024),
-        partial(MaskErrors, should_mask_error=should_mask),
+        partial(Masking, should_mask_error=should_mask),
+        # After masking in this list, so it sees (and logs) the errors before they are masked.
+        OperationLog,
         *(extra_extensions or []),
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -15,7 +15,7 @@ from brandhub.auth.models import Member
 from brandhub.auth.service import Principal, authenticate
 from brandhub.errors import Unauthenticated
 from brandhub.partners.models import Partner
-from brandhub.schema.errors import unauthenticated
+from brandhub.schema.errors import PublicError, unauthenticated
 from brandhub.schema.loaders import Loaders
 from brandhub.state import AppState
 
@@ -87,7 +87,7 @@ class Context:
         """The signed-in member, or ``Unauthenticated`` (a domain error, for mutations)."""
         try:
             principal = await self.principal(session)
-        except Exception as exc:
+        except PublicError as exc:
             raise Unauthenticated("The bearer token is invalid, expired or revoked.") from exc
         if principal is None or principal.member is None:
             raise Unauthenticated("Sign in as a member to do this.")
@@ -97,7 +97,7 @@ class Context:
         """The calling partner (by API key), or ``Unauthenticated``."""
         try:
             principal = await self.principal(session)
-        except Exception as exc:
+        except PublicError as exc:
             raise Unauthenticated("The API key is invalid or revoked.") from exc
         if principal is None or principal.partner is None:
             raise Unauthenticated("Authenticate with a partner API key to do this.")

@@ -7,7 +7,9 @@ from enum import Enum
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
 
+from brandhub.database_errors import is_unavailable
 from brandhub.errors import DomainError, ManyErrors
 
 log = logging.getLogger("brandhub.graphql")
@@ -27,6 +29,7 @@ class ErrorCode(Enum):
     INVALID_SPEC = "INVALID_SPEC"
     BUDGET_EXCEEDED = "BUDGET_EXCEEDED"
     LOCKED = "LOCKED"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
 @strawberry.type(description="A business-rule failure of a mutation.")
@@ -72,7 +75,31 @@ def bad_request(message: str) -> PublicError:
     return PublicError(message, "BAD_USER_INPUT")
 
 
+UNAVAILABLE_MESSAGE = "The service cannot reach its database right now; try again shortly."
+
+
+def unavailable() -> UserError:
+    """A mutation's answer when the database did not answer: nothing was changed."""
+    return UserError(code=ErrorCode.SERVICE_UNAVAILABLE, message=UNAVAILABLE_MESSAGE)
+
+
 def should_mask(error: GraphQLError) -> bool:
     """Mask anything raised by our code that is not a deliberate public error."""
     original = error.original_error
     return original is not None and not isinstance(original, GraphQLError)
+
+
+class Masking(MaskErrors):
+    """Strawberry's masking, except that an unreachable database says so, with a code."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if error.original_error is None or not is_unavailable(error.original_error):
+            return super().anonymise_error(error)
+        return GraphQLError(
+            message=UNAVAILABLE_MESSAGE,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "SERVICE_UNAVAILABLE"},
+        )

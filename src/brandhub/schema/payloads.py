@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
+from brandhub.database_errors import explain, is_unavailable
 from brandhub.errors import DomainError
 from brandhub.schema.context import Context
-from brandhub.schema.errors import UserError, user_errors
+from brandhub.schema.errors import UserError, unavailable, user_errors
+
+log = logging.getLogger("brandhub.graphql")
 
 T = TypeVar("T")
 
@@ -18,9 +22,26 @@ T = TypeVar("T")
 async def perform(
     info: Info[Context, None], work: Callable[[AsyncSession], Awaitable[T]]
 ) -> tuple[T | None, list[UserError]]:
-    """Run ``work`` in one transaction; a domain error rolls it back and becomes ``errors``."""
+    """Run ``work`` in one transaction; a domain error rolls it back and becomes ``errors``,
+    and so does an unreachable database (``SERVICE_UNAVAILABLE``: nothing was changed)."""
     try:
         async with info.context.db.unit_of_work() as session:
             return await work(session), []
     except DomainError as error:
         return None, user_errors(error)
+    except Exception as error:
+        if not is_unavailable(error):
+            raise
+        log_unavailable(error, info)
+        return None, [unavailable()]
+
+
+def log_unavailable(error: BaseException, info: Info[Context, None]) -> None:
+    """A mutation answered SERVICE_UNAVAILABLE is a server fault: one line, no traceback."""
+    problem = explain(error, "", configuration=False)
+    reason = problem.message.split(": ", 1)[-1] if problem else repr(error)
+    log.error(
+        "database unavailable: %s",
+        reason,
+        extra={"operation": info.operation.name.value if info.operation.name else None},
+    )

@@ -178,3 +178,26 @@ class TestVerify:
         good = sign(self.secret, "msg_1", NOW, BODY)
         headers = self.headers(**{"webhook-signature": f"v1a,xyz v2,abc {good}"})
         verify(self.secret, headers, BODY, now=NOW)
+
+
+class TestSignedByTheLibrary:
+    def test_standardwebhooks_is_a_runtime_dependency(self) -> None:
+        import tomllib
+        from pathlib import Path
+
+        project = tomllib.loads((Path(__file__).parents[3] / "pyproject.toml").read_text())
+        runtime = [
+            d.split(">")[0].split("=")[0].strip() for d in project["project"]["dependencies"]
+        ]
+        assert "standardwebhooks" in runtime
+
+    def test_a_lenient_library_secret_is_checked_strictly_first(self) -> None:
+        # The library alone would skip the "!" and the space and sign with some other key.
+        with pytest.raises(ValueError, match="base64"):
+            sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2La LaSw!", "msg_1", NOW, BODY)
+
+    def test_non_utf8_body_is_refused_by_verify(self) -> None:
+        secret = generate_secret()
+        headers = webhook_headers([secret], "msg_1", NOW, BODY)
+        with pytest.raises(SignatureError):
+            verify(secret, headers, b"\xff\xfe", now=NOW)

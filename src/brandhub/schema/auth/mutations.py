@@ -7,12 +7,13 @@ from strawberry.types import Info
 
 from brandhub.auth import service
 from brandhub.auth.errors import InvalidCredentials
+from brandhub.database_errors import is_unavailable
 from brandhub.errors import DomainError
 from brandhub.schema.auth.inputs import SignInInput, SignUpInput
 from brandhub.schema.auth.types import MemberType
 from brandhub.schema.context import Context
-from brandhub.schema.errors import UserError, user_errors
-from brandhub.schema.payloads import perform
+from brandhub.schema.errors import UserError, unavailable, user_errors
+from brandhub.schema.payloads import log_unavailable, perform
 
 
 @strawberry.type
@@ -26,6 +27,32 @@ class AuthPayload:
 class SignOutPayload:
     ok: bool
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def _sign_in(info: Info[Context, None], input: SignInInput) -> AuthPayload:
+    """Sign in; a wrong password is counted in its own transaction."""
+    state = info.context.state
+    settings = state.settings
+    try:
+        async with state.db.unit_of_work() as session:
+            member, token = await service.sign_in(
+                session,
+                passwords=state.passwords,
+                email=input.email,
+                password=input.password,
+                now=state.now(),
+                ttl=settings.token_ttl,
+                max_failures=settings.signin_max_failures,
+                window=settings.signin_window,
+            )
+    except InvalidCredentials as error:
+        # Counted in its own transaction: the failed attempt itself rolled back.
+        async with state.db.unit_of_work() as session:
+            await service.record_sign_in_failure(session, email=input.email, now=state.now())
+        return AuthPayload(errors=user_errors(error))
+    except DomainError as error:
+        return AuthPayload(errors=user_errors(error))
+    return AuthPayload(token=token, viewer=MemberType.from_row(member, is_self=True))
 
 
 @strawberry.type
@@ -52,28 +79,13 @@ class AuthMutation:
 
     @strawberry.mutation(description="Exchange email and password for a bearer token.")
     async def sign_in(self, info: Info[Context, None], input: SignInInput) -> AuthPayload:
-        state = info.context.state
-        settings = state.settings
         try:
-            async with state.db.unit_of_work() as session:
-                member, token = await service.sign_in(
-                    session,
-                    passwords=state.passwords,
-                    email=input.email,
-                    password=input.password,
-                    now=state.now(),
-                    ttl=settings.token_ttl,
-                    max_failures=settings.signin_max_failures,
-                    window=settings.signin_window,
-                )
-        except InvalidCredentials as error:
-            # Counted in its own transaction: the failed attempt itself rolled back.
-            async with state.db.unit_of_work() as session:
-                await service.record_sign_in_failure(session, email=input.email, now=state.now())
-            return AuthPayload(errors=user_errors(error))
-        except DomainError as error:
-            return AuthPayload(errors=user_errors(error))
-        return AuthPayload(token=token, viewer=MemberType.from_row(member, is_self=True))
+            return await _sign_in(info, input)
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            log_unavailable(error, info)
+            return AuthPayload(errors=[unavailable()])
 
     @strawberry.mutation(description="Revoke the bearer token used for this request.")
     async def sign_out(self, info: Info[Context, None]) -> SignOutPayload:

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from brandhub.community import units
 from brandhub.partners import handoffs, pledges, quotes, reads
 from brandhub.partners.models import (
     Handoff,
@@ -161,6 +162,16 @@ class HandoffType(Node):
             updated_at=row.updated_at,
             row=row,
         )
+
+    @strawberry.field(
+        description=(
+            "The spec with every recipe quantity in g or ml (count units such as clove or can"
+            " as written), each beside its originalQuantity and originalUnit; null when"
+            " nothing is measured. A view for the partner: specDigest covers spec only."
+        )
+    )
+    def metric_spec(self) -> JSON | None:
+        return units.metric_spec(self.row.spec)
 
     @strawberry.field
     async def brand(self, info: Info[Context, None]) -> BrandType:
