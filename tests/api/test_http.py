@@ -69,6 +69,59 @@ class TestDocumentLimits:
         assert "more than 2000 tokens" in body["errors"][0]["message"]
 
 
+class TestErrorCodes:
+    """Every error of a response carries ``extensions.code``, whatever step refused it."""
+
+    async def code_of(self, gql, query: str, variables=None) -> str:
+        body = await gql(query, variables)
+        assert body.get("data") is None, body
+        [error] = body["errors"]
+        return error["extensions"]["code"]
+
+    async def test_an_unknown_field_is_a_validation_failure(self, gql):
+        assert await self.code_of(gql, "{ nosuchfield }") == "GRAPHQL_VALIDATION_FAILED"
+
+    async def test_a_wrong_literal_type_is_a_validation_failure(self, gql):
+        code = await self.code_of(gql, "{ brand(slug: 3) { id } }")
+        assert code == "GRAPHQL_VALIDATION_FAILED"
+
+    async def test_a_document_that_does_not_parse(self, gql):
+        assert await self.code_of(gql, "{ viewer") == "GRAPHQL_PARSE_FAILED"
+
+    async def test_too_deep(self, gql):
+        hop = "campaigns { edges { node { brand { "
+        query = '{ brand(slug: "x") { ' + hop * 3 + "id" + " } } } }" * 3 + " } }"
+        body = await gql(query)
+        assert "exceeds maximum operation depth of 10" in body["errors"][0]["message"]
+        assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_DEEP"}
+
+    async def test_too_many_aliases(self, gql):
+        fields = " ".join(f"a{i}: __typename" for i in range(31))
+        assert await self.code_of(gql, f"{{ {fields} }}") == "TOO_MANY_ALIASES"
+
+    async def test_too_many_tokens(self, gql):
+        fields = " ".join("__typename" for _ in range(2100))
+        assert await self.code_of(gql, f"{{ {fields} }}") == "TOO_MANY_TOKENS"
+
+    async def test_a_variable_of_the_wrong_type_is_bad_user_input(self, gql):
+        query = "query($slug: String!) { brand(slug: $slug) { id } }"
+        assert await self.code_of(gql, query, {"slug": ["not", "a", "string"]}) == (
+            "BAD_USER_INPUT"
+        )
+
+    async def test_a_missing_variable_is_bad_user_input(self, gql):
+        query = "query($slug: String!) { brand(slug: $slug) { id } }"
+        assert await self.code_of(gql, query, {}) == "BAD_USER_INPUT"
+
+    async def test_a_document_that_does_not_parse_is_counted(self, client, gql):
+        await gql("{ viewer")
+        metrics = (await client.get("/metrics")).text
+        assert (
+            'brandhub_graphql_operations_total{operation="anonymous",outcome="error",'
+            'type="unknown"} 1.0' in metrics
+        )
+
+
 class TestMasking:
     async def test_unexpected_errors_are_masked_and_logged(self, gql, monkeypatch, caplog):
         async def explode(*args, **kwargs):
@@ -78,6 +131,7 @@ class TestMasking:
         with caplog.at_level(logging.ERROR):
             body = await gql(VIEWER, token="bhs_anything")
         assert body["errors"][0]["message"] == "Unexpected error."
+        assert body["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
         assert "secret" not in str(body)
         assert "connection string postgres://secret" in caplog.text
         assert "Traceback" in caplog.text or any(r.exc_info for r in caplog.records)

@@ -11,12 +11,9 @@ from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
     MaxTokensLimiter,
-    ParserCache,
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
 from brandhub.schema.auth.mutations import AuthMutation
@@ -25,6 +22,7 @@ from brandhub.schema.auth.types import MemberType, PartnerType
 from brandhub.schema.community.mutations import CommunityMutation
 from brandhub.schema.community.queries import CommunityQuery
 from brandhub.schema.errors import should_mask
+from brandhub.schema.limits import DocumentCache, ErrorCodes, limit_rules
 from brandhub.schema.node import NodeQuery
 from brandhub.schema.partners.accounts import PartnerAccountMutation
 from brandhub.schema.partners.live import PartnerSubscription
@@ -57,14 +55,13 @@ def build_schema(
 ) -> strawberry.Schema:
     """The schema with its limits, caches and error masking."""
     settings = settings or Settings()
-    limits = [
-        depth_rule(settings.max_query_depth, None, None),
-        alias_rule(settings.max_aliases),
-    ]
+    limits = limit_rules(settings.max_query_depth, settings.max_aliases)
     # Factories: Strawberry builds fresh extensions per request; the caches live at module level.
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        # First, so it runs last on the way out and codes what MaskErrors produced.
+        ErrorCodes,
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        partial(ParserCache, maxsize=1024),
+        partial(DocumentCache, maxsize=1024),
         # The rule classes are built once: the validation cache keys on them, so rules made
         # per request (as QueryDepthLimiter and MaxAliasesLimiter do) would never hit it.
         partial(AddValidationRules, limits),
