@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException  # what Strawberry's views answer as HTTP errors
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -22,6 +24,7 @@ from brandhub.db import Database
 from brandhub.jobs.arq_queue import ArqQueue
 from brandhub.jobs.inprocess import InProcessRunner
 from brandhub.jobs.registry import JobContext
+from brandhub.request_json import NestedTooDeeply, decode
 from brandhub.schema import build_schema
 from brandhub.schema.context import Context, bearer
 from brandhub.schema.metrics import Metrics, operation_metrics
@@ -33,11 +36,28 @@ log = logging.getLogger("brandhub")
 
 
 class GraphQLApp(GraphQL):
-    """Strawberry's ASGI view with brandhub's context."""
+    """Strawberry's ASGI view with brandhub's context and JSON nesting limit."""
+
+    def __init__(self, *args: Any, max_json_depth: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_json_depth = max_json_depth
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         state: AppState = request.app.state.brandhub
         return Context(request=request, response=response, state=state, credential=bearer(request))
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Bodies and websocket messages alike (a websocket closes on a refused message)."""
+        return decode(data, max_depth=self.max_json_depth)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A request body: 400 when it is not JSON or nests too deeply."""
+        try:
+            return self.decode_json(data)
+        except NestedTooDeeply as exc:
+            raise HTTPException(400, f"Request body refused: {exc.msg}") from exc
+        except json.JSONDecodeError as exc:
+            raise HTTPException(400, "Unable to parse request body as JSON") from exc
 
 
 async def healthz(_: Request) -> Response:
@@ -76,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         schema,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
+        max_json_depth=settings.max_json_depth,
     )
 
     @asynccontextmanager

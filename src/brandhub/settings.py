@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     graphiql: bool = True
     introspection: bool = True
     max_body_bytes: int = 1024 * 1024
+    # Arrays and objects nested deeper than this in a request body are refused with 400.
+    max_json_depth: int = 100
     max_query_depth: int = 10
     max_aliases: int = 30
     max_tokens: int = 2000

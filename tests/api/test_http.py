@@ -6,6 +6,7 @@ import logging
 
 import httpx
 from asgi_lifespan import LifespanManager
+from starlette.testclient import TestClient
 
 from brandhub.app import create_app
 from tests.conftest import make_settings
@@ -41,6 +42,62 @@ class TestRequests:
         response = await client.post("/graphql", json={"query": query})
         assert response.status_code == 200
         assert response.json()["data"] == {"viewer": None}
+
+
+class TestNestedJson:
+    """Deeply nested request bodies are refused with 400, before anything walks them."""
+
+    QUERY = (
+        'mutation($s: JSON!) { submitProposal(input: {campaignId: \\"x\\", title: \\"t\\", '
+        "spec: $s}) { errors { code } } }"
+    )
+
+    def body(self, depth: int) -> bytes:
+        return self.wrap("[" * depth + "]" * depth)
+
+    def wrap(self, spec: str) -> bytes:
+        return ('{"query": "' + self.QUERY + '", "variables": {"s": ' + spec + "}}").encode()
+
+    async def post(self, client, body: bytes) -> httpx.Response:
+        return await client.post(
+            "/graphql", content=body, headers={"content-type": "application/json"}
+        )
+
+    async def test_ten_thousand_levels_are_a_400_with_a_clear_message(self, client):
+        response = await self.post(client, self.body(10_000))
+        assert response.status_code == 400
+        assert "nested more than 100 levels deep" in response.text
+
+    async def test_nesting_beyond_the_limit_that_python_still_parses_is_a_400(self, client):
+        response = await self.post(client, self.body(500))
+        assert response.status_code == 400
+        assert "nested more than 100 levels deep" in response.text
+
+    async def test_nesting_within_the_limit_is_served(self, client):
+        # The body object and "variables" are two levels; the spec fills the rest.
+        response = await self.post(client, self.body(98))
+        assert response.status_code == 200
+        assert response.json()["data"]["submitProposal"]["errors"] == [{"code": "UNAUTHENTICATED"}]
+        response = await self.post(client, self.body(99))
+        assert response.status_code == 400
+
+    async def test_many_shallow_values_are_not_mistaken_for_depth(self, client):
+        wide = "[" + ",".join("[[1]]" for _ in range(5000)) + "]"
+        response = await self.post(client, self.wrap(wide))
+        assert response.status_code == 200
+
+    def test_a_websocket_message_nested_too_deeply_closes_the_connection(self, settings):
+        app = create_app(settings)
+        with (
+            TestClient(app) as http,
+            http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+        ):
+            ws.send_json({"type": "connection_init"})
+            assert ws.receive_json()["type"] == "connection_ack"
+            ws.send_text('{"type": "ping", "payload": ' + "[" * 10_000 + "]" * 10_000 + "}")
+            message = ws.receive()
+            assert message["type"] == "websocket.close"
+            assert message["code"] == 4400
 
 
 class TestDocumentLimits:
