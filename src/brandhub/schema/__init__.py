@@ -22,12 +22,14 @@ from brandhub.schema.auth.types import MemberType, PartnerType
 from brandhub.schema.community.mutations import CommunityMutation
 from brandhub.schema.community.queries import CommunityQuery
 from brandhub.schema.errors import should_mask
+from brandhub.schema.input_rules import guard_arguments
 from brandhub.schema.limits import DocumentCache, ErrorCodes, limit_rules
 from brandhub.schema.node import NodeQuery
 from brandhub.schema.partners.accounts import PartnerAccountMutation
 from brandhub.schema.partners.live import PartnerSubscription
 from brandhub.schema.partners.mutations import PartnerMutation
 from brandhub.schema.partners.queries import PartnerQuery
+from brandhub.schema.scalars import SCALAR_OVERRIDES
 from brandhub.schema.voting.live import VotingSubscription
 from brandhub.schema.voting.mutations import VotingMutation
 from brandhub.settings import Settings
@@ -71,11 +73,14 @@ def build_schema(
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=[MemberType, PartnerType],
         extensions=extensions,
+        scalar_overrides=SCALAR_OVERRIDES,
         config=StrawberryConfig(auto_camel_case=True),
     )
+    guard_arguments(schema._schema)
+    return schema
