@@ -30,6 +30,7 @@ from brandhub.schema.context import Context
 from brandhub.schema.partners import loaders
 from brandhub.schema.partners.enums import (
     ActorTypeEnum,
+    AttemptStatusEnum,
     DeliveryStatusEnum,
     HandoffStatusEnum,
     PledgeStatusEnum,
@@ -250,6 +251,7 @@ class PledgeType(Node):
 class WebhookAttemptType:
     number: int
     at: datetime
+    status: AttemptStatusEnum  # type: ignore[valid-type]
     status_code: int | None
     latency_ms: int | None
     error: str | None
@@ -260,6 +262,7 @@ class WebhookAttemptType:
         return cls(
             number=row.number,
             at=row.at,
+            status=row.status,
             status_code=row.status_code,
             latency_ms=row.latency_ms,
             error=row.error,
