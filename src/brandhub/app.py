@@ -19,7 +19,9 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from brandhub.auth.passwords import Passwords
+from brandhub.auth.throttle import Throttle
 from brandhub.broadcast import Broadcast
+from brandhub.client_address import trusted_networks
 from brandhub.db import Database
 from brandhub.jobs.arq_queue import ArqQueue
 from brandhub.jobs.inprocess import InProcessRunner
@@ -115,8 +117,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             db=db,
             jobs=jobs,
             passwords=Passwords(settings),
+            throttle=Throttle.from_settings(settings, redis=queue.pool if queue else None),
             redis=queue.pool if queue else None,
             broadcast=Broadcast(queue.pool if queue else None, settings.redis_namespace),
+            trusted_proxies=trusted_networks(settings.trusted_proxies),
         )
         await state.broadcast.start()
         if runner is not None:

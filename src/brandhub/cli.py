@@ -30,7 +30,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port,
         workers=args.workers,
         log_level=settings.log_level.lower(),
-        proxy_headers=True,
+        # brandhub reads forwarded headers itself, from BRANDHUB_TRUSTED_PROXIES only.
+        proxy_headers=False,
     )
     return 0
 
