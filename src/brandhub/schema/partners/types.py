@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
@@ -35,7 +36,7 @@ from brandhub.schema.partners.enums import (
     HandoffStatusEnum,
     PledgeStatusEnum,
 )
-from brandhub.schema.relay import Connection, Node, connection, node_resolver, page
+from brandhub.schema.relay import Connection, Node, NodeID, connection, nodes_by_pk, page
 
 
 @strawberry.type(
@@ -127,6 +128,7 @@ class HandoffEventType:
 
 @strawberry.type(name="Handoff", description="A winning spec, frozen, handed to a partner.")
 class HandoffType(Node):
+    pk: NodeID[int]
     status: HandoffStatusEnum  # type: ignore[valid-type]
     title: str
     summary: str
@@ -143,6 +145,13 @@ class HandoffType(Node):
     created_at: datetime
     updated_at: datetime
     row: strawberry.Private[Handoff]
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[HandoffType | None]:
+        """Handoffs by id, as ``handoff(id:)`` shows them."""
+        return await nodes_by_pk(node_ids, lambda pk: visible_handoff(info, pk))
 
     @classmethod
     def from_row(cls, row: Handoff) -> HandoffType:
@@ -220,11 +229,19 @@ class HandoffType(Node):
 
 @strawberry.type(name="Pledge", description="Units a member promised to buy.")
 class PledgeType(Node):
+    pk: NodeID[int]
     units: int
     status: PledgeStatusEnum  # type: ignore[valid-type]
     created_at: datetime
     cancelled_at: datetime | None
     proposal_pk: strawberry.Private[int]
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[PledgeType | None]:
+        """Pledges by id: each for the member who made it only (as the pledge payload)."""
+        return await nodes_by_pk(node_ids, lambda pk: visible_pledge(info, pk))
 
     @classmethod
     def from_row(cls, row: Pledge) -> PledgeType:
@@ -314,7 +331,6 @@ async def viewer_ids(info: Info[Context, None]) -> tuple[int | None, int | None]
     )
 
 
-@node_resolver("Handoff")
 async def visible_handoff(info: Info[Context, None], pk: int) -> HandoffType | None:
     """A handoff if the caller is its partner or an owner of its brand; null otherwise."""
     member_id, partner_id = await viewer_ids(info)
@@ -329,7 +345,10 @@ async def visible_handoff(info: Info[Context, None], pk: int) -> HandoffType | N
     return HandoffType.from_row(row)
 
 
-@node_resolver("Partner")
-async def _partner(info: Info[Context, None], pk: int) -> PartnerType | None:
-    row = await loaders.partner(info.context).load(pk)
-    return PartnerType.from_row(row) if row else None
+async def visible_pledge(info: Info[Context, None], pk: int) -> PledgeType | None:
+    """A pledge if the caller is the member who made it; null otherwise."""
+    member_id, _ = await viewer_ids(info)
+    if member_id is None:
+        return None
+    row = await loaders.pledge(info.context).load(pk)
+    return PledgeType.from_row(row) if row and row.member_id == member_id else None
