@@ -201,6 +201,16 @@ class TestEveryTextArgument:
         )
         assert refused_query(body) == ("INVALID_INPUT", ["after"])
 
+    async def test_the_path_keeps_other_keys_as_given(self, raw, gql, sign_up):
+        c = await open_campaign(gql, sign_up, template="generic")
+        spec = {"description": "x", "attributes": {'épices "fortes"': "x\x00"}}
+        body = await raw(
+            "mutation($i: SubmitProposalInput!) { submitProposal(input: $i) { " + ERRORS + " } }",
+            {"i": {"campaignId": c["campaign"], "title": "Soup", "spec": spec}},
+            token=c["members"][0],
+        )
+        assert refused(body, "submitProposal") == [["spec", "attributes", 'épices "fortes"']]
+
     async def test_clean_text_with_other_unicode_passes(self, raw, sign_up, state):
         token = await sign_up()
         body = await raw(

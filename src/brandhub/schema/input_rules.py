@@ -75,8 +75,9 @@ def text_problem(text: str) -> str | None:
 
 
 def label(part: str) -> str:
-    """A path segment that came from the client, made printable."""
-    return json.dumps(part)[1:-1]
+    """A path segment that came from the client, as is unless it holds what the rules refuse
+    (then JSON-escaped, so the answer itself stays valid text)."""
+    return json.dumps(part)[1:-1] if FORBIDDEN.search(part) else part
 
 
 def json_problems(value: Any, path: list[str]) -> Iterator[Problem]:
