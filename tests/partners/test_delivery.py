@@ -354,6 +354,38 @@ class TestFaults:
         await run(db, clock, Receiver(default_status=500))
         assert await sweep(ctx) == 0  # nothing due now: the next retry is booked instead
         assert sent[1:] == [f"{outbox.DELIVER_JOB}@12:00:05"]
+        clock.advance(seconds=5)
+        await run(db, clock, Receiver(default_status=500))  # attempt 3 is due in 30 s
+        clock.advance(seconds=5)
+        await sweep(ctx)
+        assert sent[2:] == [f"{outbox.DELIVER_JOB}@12:00:35"]
+
+    async def test_only_the_next_minute_is_booked(self, db, settings, clock):
+        booked: list = []
+
+        class Jobs:
+            async def enqueue(self, name: str, /, **kwargs) -> None:
+                pass
+
+            async def enqueue_at(self, name: str, when, /, **kwargs) -> None:
+                booked.append(when)
+
+        ctx = JobContext(db=db, settings=settings, jobs=Jobs(), clock=clock)
+        sweep = load_jobs()["partners.sweep_outbox"].function
+        partner, _ = await make_partner(db, clock)
+        await make_events(db, clock, partner)
+        hook = Receiver(default_status=500)
+        for delay in (5, 30, 120):  # attempts 1-3 fail; attempt 4 is due 2 minutes later
+            await run(db, clock, hook)
+            clock.advance(seconds=delay)
+        await run(db, clock, hook)
+        [row] = await outbox_rows(db)
+        assert row.next_attempt_at - clock.now == timedelta(minutes=10)
+        await sweep(ctx)
+        assert booked == []  # the sweep books it when it comes within the minute
+        clock.advance(minutes=9, seconds=30)
+        await sweep(ctx)
+        assert booked == [row.next_attempt_at]
 
 
 class TestInProcessSchedule:

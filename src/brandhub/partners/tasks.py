@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from brandhub.jobs.registry import JobContext, job, periodic
 from brandhub.partners import delivery
 from brandhub.partners.outbox import DELIVER_JOB
+
+# The sweep runs every minute, so booking one minute ahead catches every due time.
+BOOKING_HORIZON = timedelta(minutes=1)
 
 
 @job(DELIVER_JOB)
@@ -35,8 +40,11 @@ async def sweep_outbox(ctx: JobContext) -> int:
 
 
 async def _book_next_run(ctx: JobContext) -> None:
-    # Retries run when they are due (attempt 2 at +5 s), not at the next sweep.
+    # Retries run when they are due (attempt 2 at +5 s), not at the next sweep. Only the next
+    # minute is booked: the sweep books later ones as they come near, and an arq queue never
+    # holds a job for days (a `worker --burst` waits for what is in its queue).
+    now = ctx.now()
     async with ctx.db.read() as session:
-        wake = await delivery.next_due_at(session, now=ctx.now())
-    if wake is not None:
+        wake = await delivery.next_due_at(session, now=now)
+    if wake is not None and wake - now <= BOOKING_HORIZON:
         await ctx.jobs.enqueue_at(DELIVER_JOB, wake)
