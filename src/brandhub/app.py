@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException  # what Strawberry's views answer as HTTP errors
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -18,13 +20,16 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from brandhub.auth.passwords import Passwords
+from brandhub.auth.throttle import Throttle
 from brandhub.broadcast import Broadcast
+from brandhub.client_address import trusted_networks
 from brandhub.cross_origin import ORIGIN_REGISTERED, CrossOrigin, OriginAllowlist
 from brandhub.database_errors import explain
 from brandhub.db import Database
 from brandhub.jobs.arq_queue import ArqQueue
 from brandhub.jobs.inprocess import InProcessRunner
 from brandhub.jobs.registry import JobContext
+from brandhub.request_json import NestedTooDeeply, decode
 from brandhub.schema import build_schema
 from brandhub.schema.context import Context, bearer
 from brandhub.schema.metrics import Metrics, operation_metrics
@@ -37,7 +42,11 @@ log = logging.getLogger("brandhub")
 
 
 class GraphQLApp(GraphQL):
-    """Strawberry's ASGI view with brandhub's context."""
+    """Strawberry's ASGI view with brandhub's context and JSON nesting limit."""
+
+    def __init__(self, *args: Any, max_json_depth: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_json_depth = max_json_depth
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         state: AppState = request.app.state.brandhub
@@ -46,6 +55,19 @@ class GraphQLApp(GraphQL):
     def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
         """Cross-origin sockets reach here only once CrossOrigin found their origin registered."""
         return bool(request.scope.get(ORIGIN_REGISTERED))
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Bodies and websocket messages alike (a websocket closes on a refused message)."""
+        return decode(data, max_depth=self.max_json_depth)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A request body: 400 when it is not JSON or nests too deeply."""
+        try:
+            return self.decode_json(data)
+        except NestedTooDeeply as exc:
+            raise HTTPException(400, f"Request body refused: {exc.msg}") from exc
+        except json.JSONDecodeError as exc:
+            raise HTTPException(400, "Unable to parse request body as JSON") from exc
 
 
 class GraphiQLOrAPI:
@@ -115,7 +137,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     metrics = Metrics()
     schema = build_schema(settings, extra_extensions=[operation_metrics(metrics)])
     # GraphiQL comes from our own build (web/), not from Strawberry's CDN-backed page.
-    graphql = GraphQLApp(schema, graphql_ide=None, allow_queries_via_get=False)
+    graphql = GraphQLApp(
+        schema,
+        graphql_ide=None,
+        allow_queries_via_get=False,
+        max_json_depth=settings.max_json_depth,
+    )
     site = Site(settings.web_dist_path)
 
     graphql_get = GraphiQLOrAPI(graphql, site if settings.graphiql else None)
@@ -136,8 +163,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             db=db,
             jobs=jobs,
             passwords=Passwords(settings),
+            throttle=Throttle.from_settings(settings, redis=queue.pool if queue else None),
             redis=queue.pool if queue else None,
             broadcast=Broadcast(queue.pool if queue else None, settings.redis_namespace),
+            trusted_proxies=trusted_networks(settings.trusted_proxies),
         )
         state.embed_origins = OriginAllowlist(db, settings.embed_origins_ttl_seconds)
         await state.broadcast.start()

@@ -45,7 +45,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # brandhub's request log replaces uvicorn's access log (one format, with request ids).
         log_config=logs.log_config(settings.log_level),
         access_log=False,
-        proxy_headers=True,
+        # brandhub reads forwarded headers itself, from BRANDHUB_TRUSTED_PROXIES only.
+        proxy_headers=False,
     )
     return 0
 

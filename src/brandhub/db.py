@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import event, text
@@ -27,6 +28,10 @@ class JobSender(Protocol):
     """Anything that can send a job by name (the arq queue or the in-process runner)."""
 
     async def enqueue(self, name: str, /, **kwargs: Any) -> None: ...
+
+    async def enqueue_at(self, name: str, when: datetime, /, **kwargs: Any) -> None:
+        """Run the job at ``when`` (the app's clock), or earlier if asked to run earlier."""
+        ...
 
 
 def enqueue_after_commit(session: AsyncSession, name: str, /, **kwargs: Any) -> None:

@@ -39,6 +39,10 @@ class AlreadyExists(DomainError):
 class RateLimited(DomainError):
     code = "RATE_LIMITED"
 
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
 
 class ManyErrors(DomainError):
     """Several violations found at once (e.g. every problem in a spec)."""

@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from brandhub.auth.models import Member, PartnerApiKey, SessionToken, SignInFailure
+from brandhub.auth.models import Member, PartnerApiKey, SessionToken
 from brandhub.community.models import (
     Brand,
     Campaign,
@@ -61,7 +61,6 @@ __all__ = [
     "Proposal",
     "Revision",
     "SessionToken",
-    "SignInFailure",
     "TallySlot",
     "VelocityFlag",
     "Vote",

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from limits import parse_many
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from brandhub.client_address import trusted_networks
 
 
 class Settings(BaseSettings):
@@ -37,13 +40,22 @@ class Settings(BaseSettings):
     embed_origins_ttl_seconds: float = 10.0
     introspection: bool = True
     max_body_bytes: int = 1024 * 1024
+    # Arrays and objects nested deeper than this in a request body are refused with 400.
+    max_json_depth: int = 100
     max_query_depth: int = 10
     max_aliases: int = 30
     max_tokens: int = 2000
 
     token_ttl_days: int = 30
-    signin_max_failures: int = 5
-    signin_window_minutes: int = 15
+    # Rate limits in the ``limits`` notation; stacked windows make the wait grow with the count.
+    # Failed sign-ins per (account, client address), and per client address for all accounts:
+    signin_failure_limits: str = "5/minute;10/15 minutes;30/hour;100/day"
+    signin_address_limits: str = "20/minute;100/hour;500/day"
+    # Sign-ups per client address:
+    signup_limits: str = "10/hour;50/day"
+    # Proxies whose X-Forwarded-For / Forwarded headers name the client (addresses or CIDR
+    # blocks, comma-separated). Empty: the socket peer is the client.
+    trusted_proxies: str = ""
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 4
@@ -86,7 +98,14 @@ class Settings(BaseSettings):
         """How long a session token stays valid."""
         return timedelta(days=self.token_ttl_days)
 
-    @property
-    def signin_window(self) -> timedelta:
-        """The window over which failed sign-ins are counted."""
-        return timedelta(minutes=self.signin_window_minutes)
+    @field_validator("signin_failure_limits", "signin_address_limits", "signup_limits")
+    @classmethod
+    def _limits(cls, value: str) -> str:
+        parse_many(value)  # a ValueError names what is wrong at start-up
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        trusted_networks(value)
+        return value

@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from brandhub.auth.passwords import Passwords
+from brandhub.auth.throttle import Throttle
 from brandhub.broadcast import Broadcast
+from brandhub.client_address import Network
 from brandhub.columns import utcnow
 from brandhub.db import Database, JobSender
 from brandhub.settings import Settings
@@ -19,16 +21,18 @@ if TYPE_CHECKING:
 
 @dataclass
 class AppState:
-    """Settings, database, job sender, password hasher, clock (injectable in tests)."""
+    """Settings, database, job sender, password hasher, throttle, clock (injectable in tests)."""
 
     settings: Settings
     db: Database
     jobs: JobSender
     passwords: Passwords
+    throttle: Throttle
     clock: Callable[[], datetime] = utcnow
     redis: Any = None
     broadcast: Broadcast = field(default_factory=Broadcast)
     embed_origins: OriginAllowlist | None = None
+    trusted_proxies: tuple[Network, ...] = ()
 
     def now(self) -> datetime:
         """The current time."""

@@ -6,6 +6,7 @@ import logging
 
 import httpx
 from asgi_lifespan import LifespanManager
+from starlette.testclient import TestClient
 
 from brandhub.app import create_app
 from tests.conftest import make_settings
@@ -43,6 +44,62 @@ class TestRequests:
         assert response.json()["data"] == {"viewer": None}
 
 
+class TestNestedJson:
+    """Deeply nested request bodies are refused with 400, before anything walks them."""
+
+    QUERY = (
+        'mutation($s: JSON!) { submitProposal(input: {campaignId: \\"x\\", title: \\"t\\", '
+        "spec: $s}) { errors { code } } }"
+    )
+
+    def body(self, depth: int) -> bytes:
+        return self.wrap("[" * depth + "]" * depth)
+
+    def wrap(self, spec: str) -> bytes:
+        return ('{"query": "' + self.QUERY + '", "variables": {"s": ' + spec + "}}").encode()
+
+    async def post(self, client, body: bytes) -> httpx.Response:
+        return await client.post(
+            "/graphql", content=body, headers={"content-type": "application/json"}
+        )
+
+    async def test_ten_thousand_levels_are_a_400_with_a_clear_message(self, client):
+        response = await self.post(client, self.body(10_000))
+        assert response.status_code == 400
+        assert "nested more than 100 levels deep" in response.text
+
+    async def test_nesting_beyond_the_limit_that_python_still_parses_is_a_400(self, client):
+        response = await self.post(client, self.body(500))
+        assert response.status_code == 400
+        assert "nested more than 100 levels deep" in response.text
+
+    async def test_nesting_within_the_limit_is_served(self, client):
+        # The body object and "variables" are two levels; the spec fills the rest.
+        response = await self.post(client, self.body(98))
+        assert response.status_code == 200
+        assert response.json()["data"]["submitProposal"]["errors"] == [{"code": "UNAUTHENTICATED"}]
+        response = await self.post(client, self.body(99))
+        assert response.status_code == 400
+
+    async def test_many_shallow_values_are_not_mistaken_for_depth(self, client):
+        wide = "[" + ",".join("[[1]]" for _ in range(5000)) + "]"
+        response = await self.post(client, self.wrap(wide))
+        assert response.status_code == 200
+
+    def test_a_websocket_message_nested_too_deeply_closes_the_connection(self, settings):
+        app = create_app(settings)
+        with (
+            TestClient(app) as http,
+            http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+        ):
+            ws.send_json({"type": "connection_init"})
+            assert ws.receive_json()["type"] == "connection_ack"
+            ws.send_text('{"type": "ping", "payload": ' + "[" * 10_000 + "]" * 10_000 + "}")
+            message = ws.receive()
+            assert message["type"] == "websocket.close"
+            assert message["code"] == 4400
+
+
 class TestDocumentLimits:
     async def test_more_than_30_aliases_are_refused(self, gql):
         fields = " ".join(f"a{i}: viewer {{ __typename }}" for i in range(31))
@@ -69,6 +126,59 @@ class TestDocumentLimits:
         assert "more than 2000 tokens" in body["errors"][0]["message"]
 
 
+class TestErrorCodes:
+    """Every error of a response carries ``extensions.code``, whatever step refused it."""
+
+    async def code_of(self, gql, query: str, variables=None) -> str:
+        body = await gql(query, variables)
+        assert body.get("data") is None, body
+        [error] = body["errors"]
+        return error["extensions"]["code"]
+
+    async def test_an_unknown_field_is_a_validation_failure(self, gql):
+        assert await self.code_of(gql, "{ nosuchfield }") == "GRAPHQL_VALIDATION_FAILED"
+
+    async def test_a_wrong_literal_type_is_a_validation_failure(self, gql):
+        code = await self.code_of(gql, "{ brand(slug: 3) { id } }")
+        assert code == "GRAPHQL_VALIDATION_FAILED"
+
+    async def test_a_document_that_does_not_parse(self, gql):
+        assert await self.code_of(gql, "{ viewer") == "GRAPHQL_PARSE_FAILED"
+
+    async def test_too_deep(self, gql):
+        hop = "campaigns { edges { node { brand { "
+        query = '{ brand(slug: "x") { ' + hop * 3 + "id" + " } } } }" * 3 + " } }"
+        body = await gql(query)
+        assert "exceeds maximum operation depth of 10" in body["errors"][0]["message"]
+        assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_DEEP"}
+
+    async def test_too_many_aliases(self, gql):
+        fields = " ".join(f"a{i}: __typename" for i in range(31))
+        assert await self.code_of(gql, f"{{ {fields} }}") == "TOO_MANY_ALIASES"
+
+    async def test_too_many_tokens(self, gql):
+        fields = " ".join("__typename" for _ in range(2100))
+        assert await self.code_of(gql, f"{{ {fields} }}") == "TOO_MANY_TOKENS"
+
+    async def test_a_variable_of_the_wrong_type_is_bad_user_input(self, gql):
+        query = "query($slug: String!) { brand(slug: $slug) { id } }"
+        assert await self.code_of(gql, query, {"slug": ["not", "a", "string"]}) == (
+            "BAD_USER_INPUT"
+        )
+
+    async def test_a_missing_variable_is_bad_user_input(self, gql):
+        query = "query($slug: String!) { brand(slug: $slug) { id } }"
+        assert await self.code_of(gql, query, {}) == "BAD_USER_INPUT"
+
+    async def test_a_document_that_does_not_parse_is_counted(self, client, gql):
+        await gql("{ viewer")
+        metrics = (await client.get("/metrics")).text
+        assert (
+            'brandhub_graphql_operations_total{operation="anonymous",outcome="error",'
+            'type="unknown"} 1.0' in metrics
+        )
+
+
 class TestMasking:
     async def test_unexpected_errors_are_masked_and_logged(self, gql, monkeypatch, caplog):
         async def explode(*args, **kwargs):
@@ -78,6 +188,7 @@ class TestMasking:
         with caplog.at_level(logging.ERROR):
             body = await gql(VIEWER, token="bhs_anything")
         assert body["errors"][0]["message"] == "Unexpected error."
+        assert body["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
         assert "secret" not in str(body)
         assert "connection string postgres://secret" in caplog.text
         assert "Traceback" in caplog.text or any(r.exc_info for r in caplog.records)

@@ -22,7 +22,7 @@ PLEDGE = (
     f"mutation($input: PledgeInput!) {{ pledge(input: $input) {{ pledge {{ id }} {ERRORS} }} }}"
 )
 DELIVERIES = """{ webhookDeliveries { edges { node {
-  eventId type sequence status attempts { number statusCode success } } } } }"""
+  eventId type sequence status attempts { number status statusCode success } } } } }"""
 
 
 @pytest.fixture(autouse=True)
@@ -147,6 +147,7 @@ async def test_campaign_to_shipped_product(gql, sign_up, state, clock, receiver)
     assert len(deliveries) == 7
     assert all(d["node"]["status"] == "DELIVERED" for d in deliveries)
     assert all(d["node"]["attempts"][0]["statusCode"] == 200 for d in deliveries)
+    assert all(d["node"]["attempts"][0]["status"] == "SUCCEEDED" for d in deliveries)
     assert (
         json.loads(receiver.requests[0].content)["data"]["eventId"]
         == receiver.requests[0].headers["webhook-id"]

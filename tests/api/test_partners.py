@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from brandhub.community.models import Brand
+from brandhub.community.models import Brand, Campaign
 from brandhub.partners.models import MemberNotification, OutboxEvent
 from brandhub.settings import Settings
 from tests.factories import ERRORS, create_brand, create_campaign, ok
@@ -220,6 +220,45 @@ class TestCampaignPartners:
             gql, token=owner, brand_id=brand, partnerIds=[p["partner"]["id"]]
         )
         assert ok_id
+
+    async def test_a_partner_outside_the_campaigns_category_is_refused(self, gql, sign_up, state):
+        owner = await sign_up("owner@example.com", "Owner")
+        brand = await create_brand(gql, token=owner)
+        cook = await register_partner(gql, token=owner, slug="cook", categories=["Recipe"])
+        tailor = await register_partner(
+            gql, token=owner, slug="tailor", categories=["apparel", "bags"]
+        )
+        body = await gql(
+            f"mutation($input: CreateCampaignInput!) {{ createCampaign(input: $input) {{ campaign {{ id }} {ERRORS} }} }}",
+            {
+                "input": {
+                    "brandId": brand,
+                    "title": "Soup",
+                    "category": "RECIPE",
+                    "specTemplate": "recipe",
+                    "voting": {"method": "APPROVAL"},
+                    "partnerIds": [
+                        cook["partner"]["id"],
+                        tailor["partner"]["id"],
+                        "UGFydG5lcjo5OTk",
+                    ],
+                }
+            },
+            token=owner,
+        )
+        found = errors(body, "createCampaign")
+        assert [(e["code"], e["field"]) for e in found] == [
+            ("INVALID_INPUT", ["partnerIds", "1"]),
+            ("NOT_FOUND", ["partnerIds", "2"]),
+        ]
+        assert found[0]["message"] == (
+            'Partner "tailor" does not make "recipe" (its categories: apparel, bags).'
+        )
+        async with state.db.read() as session:
+            assert (await session.scalars(select(Campaign))).all() == []
+        assert await create_campaign(
+            gql, token=owner, brand_id=brand, category="Recipe", partnerIds=[cook["partner"]["id"]]
+        )
 
 
 @pytest.fixture

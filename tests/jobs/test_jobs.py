@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from brandhub.auth import service
 from brandhub.auth.models import SessionToken
 from brandhub.auth.passwords import Passwords
+from brandhub.auth.throttle import Throttle
 from brandhub.columns import utcnow
 from brandhub.db import Database, enqueue_after_commit
 from brandhub.jobs.arq_queue import ArqQueue, redis_settings
@@ -51,12 +52,12 @@ async def make_tokens(db: Database, settings, *, now) -> None:
         await service.sign_in(
             session,
             passwords=passwords,
+            throttle=Throttle.from_settings(settings),
+            client="127.0.0.1",
             email="old@example.com",
             password="correct horse battery",
             now=now,
             ttl=settings.token_ttl,
-            max_failures=5,
-            window=settings.signin_window,
         )
         _, revoked = await service.sign_up(
             session,

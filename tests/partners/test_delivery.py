@@ -6,12 +6,14 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from types import SimpleNamespace
 
 import httpx
 import pytest
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from brandhub.columns import utcnow
 from brandhub.db import Database
 from brandhub.jobs.arq_queue import ArqQueue
 from brandhub.jobs.registry import JobContext, load_jobs
@@ -238,12 +240,37 @@ class TestFaults:
         async with httpx.AsyncClient(transport=hook.transport) as client:
             sent = await delivery.send(client, claim, allow_private=True, timestamp=0)
         assert sent.success
+        # The log already shows the attempt the receiver got.
+        assert [(a.number, a.status) for a in await attempts(db)] == [(1, "SENDING")]
         assert await run(db, clock, hook) == 0  # its lease still holds
         clock.advance(seconds=delivery.LEASE.total_seconds())
         assert await run(db, clock, hook) == 1
         assert hook.ids() == [event_id, event_id]  # same webhook-id: the receiver dedupes
         [row] = await outbox_rows(db)
-        assert (row.status, row.attempts) == ("DELIVERED", 1)
+        assert (row.status, row.attempts) == ("DELIVERED", 2)
+        log = await attempts(db)
+        assert [(a.number, a.status, a.success) for a in log] == [
+            (1, "INTERRUPTED", False),
+            (2, "SUCCEEDED", True),
+        ]
+        assert "may have it" in (log[0].error or "")
+
+    async def test_the_attempt_is_logged_before_the_request_leaves(self, db, clock):
+        partner, _ = await make_partner(db, clock)
+        await make_events(db, clock, partner, count=2)
+        seen_by_receiver: list[list[tuple[int, str]]] = []
+
+        async def handle(request: httpx.Request) -> httpx.Response:
+            seen_by_receiver.append([(a.outbox_id, a.status) for a in await attempts(db)])
+            return httpx.Response(204)
+
+        await delivery.dispatch(
+            db, clock=clock, allow_private=True, transport=httpx.MockTransport(handle), rand=HALF
+        )
+        rows = await outbox_rows(db)
+        for seen in seen_by_receiver:
+            assert sorted(seen) == sorted((r.id, "SENDING") for r in rows)
+        assert [a.status for a in await attempts(db)] == ["SUCCEEDED", "SUCCEEDED"]
 
     async def test_a_late_recording_after_the_lease_moved_on_changes_nothing(self, db, clock):
         partner, _ = await make_partner(db, clock)
@@ -314,6 +341,9 @@ class TestFaults:
             async def enqueue(self, name: str, /, **kwargs) -> None:
                 sent.append(name)
 
+            async def enqueue_at(self, name: str, when, /, **kwargs) -> None:
+                sent.append(f"{name}@{when:%H:%M:%S}")
+
         ctx = JobContext(db=db, settings=settings, jobs=Jobs(), clock=clock)
         sweep = load_jobs()["partners.sweep_outbox"].function
         assert await sweep(ctx) == 0 and sent == []
@@ -321,6 +351,65 @@ class TestFaults:
         await make_events(db, clock, partner, count=2)
         assert await sweep(ctx) == 2
         assert sent == [outbox.DELIVER_JOB]
+        await run(db, clock, Receiver(default_status=500))
+        assert await sweep(ctx) == 0  # nothing due now: the next retry is booked instead
+        assert sent[1:] == [f"{outbox.DELIVER_JOB}@12:00:05"]
+        clock.advance(seconds=5)
+        await run(db, clock, Receiver(default_status=500))  # attempt 3 is due in 30 s
+        clock.advance(seconds=5)
+        await sweep(ctx)
+        assert sent[2:] == [f"{outbox.DELIVER_JOB}@12:00:35"]
+
+    async def test_only_the_next_minute_is_booked(self, db, settings, clock):
+        booked: list = []
+
+        class Jobs:
+            async def enqueue(self, name: str, /, **kwargs) -> None:
+                pass
+
+            async def enqueue_at(self, name: str, when, /, **kwargs) -> None:
+                booked.append(when)
+
+        ctx = JobContext(db=db, settings=settings, jobs=Jobs(), clock=clock)
+        sweep = load_jobs()["partners.sweep_outbox"].function
+        partner, _ = await make_partner(db, clock)
+        await make_events(db, clock, partner)
+        hook = Receiver(default_status=500)
+        for delay in (5, 30, 120):  # attempts 1-3 fail; attempt 4 is due 2 minutes later
+            await run(db, clock, hook)
+            clock.advance(seconds=delay)
+        await run(db, clock, hook)
+        [row] = await outbox_rows(db)
+        assert row.next_attempt_at - clock.now == timedelta(minutes=10)
+        await sweep(ctx)
+        assert booked == []  # the sweep books it when it comes within the minute
+        clock.advance(minutes=9, seconds=30)
+        await sweep(ctx)
+        assert booked == [row.next_attempt_at]
+
+
+class TestInProcessSchedule:
+    async def test_a_retry_runs_when_it_is_due_not_at_the_next_sweep(self, state):
+        """Attempt 2, due about 5 s after attempt 1 failed, is made then (real clock)."""
+        state.clock = utcnow
+        hook = Receiver(statuses=[503])
+        state.jobs.context.http_transport = hook.transport
+        partner, _ = await make_partner(state.db, SimpleNamespace(now=utcnow()))
+        await make_events(state.db, SimpleNamespace(now=utcnow()), partner)  # wakes the dispatcher
+        await state.jobs.drain()
+        [first] = await attempts(state.db)
+        [row] = await outbox_rows(state.db)
+        assert (first.status, row.status) == ("FAILED", "PENDING")
+        due = row.next_attempt_at
+        assert timedelta(seconds=4) <= due - first.at <= timedelta(seconds=8)  # 5 s ± 20 %
+        for _ in range(150):
+            await asyncio.sleep(0.1)
+            if (await outbox_rows(state.db))[0].status == "DELIVERED":
+                break
+        log = await attempts(state.db)
+        assert [a.status for a in log] == ["FAILED", "SUCCEEDED"]
+        # On time, give or take a loaded machine: the minute sweep would be up to 60 s late.
+        assert timedelta(0) <= log[1].at - due < timedelta(seconds=2)
 
 
 class TestArq:
@@ -353,3 +442,19 @@ class TestArq:
             await queue.close()
             await db.dispose()
             await wipe(database_url)
+
+    async def test_a_booked_run_waits_in_the_queue_for_its_time(self, database_url, redis_url):
+        settings = make_settings(database_url, redis_url=redis_url)
+        queue = await ArqQueue.connect(redis_url, settings.arq_queue_name)
+        when = utcnow() + timedelta(seconds=30)
+        try:
+            await queue.enqueue_at(outbox.DELIVER_JOB, when)
+            await queue.enqueue_at(outbox.DELIVER_JOB, when)  # the same booking, once
+            [(job_id, score)] = await queue.pool.zrange(
+                settings.arq_queue_name, 0, -1, withscores=True
+            )
+            assert job_id.decode().startswith(outbox.DELIVER_JOB)
+            assert abs(score - when.timestamp() * 1000) < 2
+        finally:
+            await forget_queue(queue.pool, settings.arq_queue_name)
+            await queue.close()

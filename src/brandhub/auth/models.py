@@ -34,16 +34,6 @@ class SessionToken(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class SignInFailure(SQLModel, table=True):
-    """A failed sign-in, counted to throttle guessing on one email."""
-
-    __tablename__ = "sign_in_failure"
-
-    id: int | None = Field(default=None, primary_key=True)
-    email_key: str = Field(max_length=254, index=True)
-    at: datetime = Field(sa_type=UTCDateTime)
-
-
 class PartnerApiKey(SQLModel, table=True):
     """A manufacturer partner's API key; only its SHA-256 is stored."""
 

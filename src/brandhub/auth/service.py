@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from brandhub.auth.errors import InvalidCredentials, TooManyAttempts
-from brandhub.auth.models import Member, PartnerApiKey, SessionToken, SignInFailure
+from brandhub.auth.errors import InvalidCredentials
+from brandhub.auth.models import Member, PartnerApiKey, SessionToken
 from brandhub.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Passwords
+from brandhub.auth.throttle import Throttle
 from brandhub.auth.tokens import PARTNER_KEY_PREFIX, SESSION_TOKEN_PREFIX, digest, new_secret
 from brandhub.errors import AlreadyExists, InvalidInput
 from brandhub.partners.models import Partner
@@ -94,47 +95,39 @@ async def sign_up(
     return member, await _issue_token(session, member, now, ttl)
 
 
+def email_key(email: str) -> str:
+    """The case-insensitive key of an email as typed, valid or not (for throttling)."""
+    try:
+        return normalise_email(email)[1]
+    except InvalidInput:
+        return email.strip().lower()[:254]
+
+
 async def sign_in(
     session: AsyncSession,
     *,
     passwords: Passwords,
+    throttle: Throttle,
+    client: str,
     email: str,
     password: str,
     now: datetime,
     ttl: timedelta,
-    max_failures: int,
-    window: timedelta,
 ) -> tuple[Member, str]:
     """Check the credentials and return the member with a fresh session token.
 
-    Unknown email and wrong password fail alike, at the same cost.
+    Unknown email and wrong password fail alike, at the same cost, and count against this
+    account from this client address (``client``) and against the address.
     """
-    try:
-        _, key = normalise_email(email)
-    except InvalidInput:
-        key = email.strip().lower()
-    failures = await session.scalar(
-        select(func.count())
-        .select_from(SignInFailure)
-        .where(SignInFailure.email_key == key, SignInFailure.at > now - window)
-    )
-    if failures and failures >= max_failures:
-        raise TooManyAttempts()
+    key = email_key(email)
+    await throttle.check_sign_in(email_key=key, address=client)
     member = await session.scalar(select(Member).where(Member.email_key == key))
     ok = await passwords.verify(member.password_hash if member else None, password)
     if not ok or member is None:
+        await throttle.sign_in_failed(email_key=key, address=client)
         raise InvalidCredentials()
-    await session.execute(delete(SignInFailure).where(SignInFailure.email_key == key))
+    await throttle.signed_in(email_key=key, address=client)
     return member, await _issue_token(session, member, now, ttl)
-
-
-async def record_sign_in_failure(session: AsyncSession, *, email: str, now: datetime) -> None:
-    """Count one failed sign-in against an email (valid or not)."""
-    try:
-        _, key = normalise_email(email)
-    except InvalidInput:
-        key = email.strip().lower()[:254]
-    session.add(SignInFailure(email_key=key, at=now))
 
 
 async def sign_out(session: AsyncSession, *, token_id: int, now: datetime) -> None:
@@ -184,12 +177,11 @@ async def create_partner_api_key(session: AsyncSession, *, partner_id: int, now:
     return key
 
 
-async def purge_expired_tokens(session: AsyncSession, *, now: datetime, window: timedelta) -> int:
-    """Delete expired or revoked session tokens and stale sign-in failures; return tokens removed."""
+async def purge_expired_tokens(session: AsyncSession, *, now: datetime) -> int:
+    """Delete expired or revoked session tokens; return how many were removed."""
     result = await session.execute(
         delete(SessionToken).where(
             or_(SessionToken.expires_at <= now, SessionToken.revoked_at.is_not(None))
         )
     )
-    await session.execute(delete(SignInFailure).where(SignInFailure.at <= now - window))
     return result.rowcount or 0

@@ -8,8 +8,6 @@ from brandhub.jobs.registry import JobContext, periodic
 
 @periodic("auth.purge_expired_tokens", minute=17, second=0)
 async def purge_expired_tokens(ctx: JobContext) -> int:
-    """Hourly: delete expired or revoked tokens and stale sign-in failures."""
+    """Hourly: delete expired or revoked tokens."""
     async with ctx.db.unit_of_work() as session:
-        return await service.purge_expired_tokens(
-            session, now=ctx.now(), window=ctx.settings.signin_window
-        )
+        return await service.purge_expired_tokens(session, now=ctx.now())

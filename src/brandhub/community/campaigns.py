@@ -216,7 +216,9 @@ async def create_campaign(
     await session.flush()
     if partner_ids:
         assert campaign.id is not None
-        await invite_partners(session, campaign_id=campaign.id, partner_ids=partner_ids)
+        await invite_partners(
+            session, campaign_id=campaign.id, category=category, partner_ids=partner_ids
+        )
     return campaign
 
 

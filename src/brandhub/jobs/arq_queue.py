@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
@@ -28,6 +29,16 @@ class ArqQueue:
     async def enqueue(self, name: str, /, **kwargs: Any) -> None:
         """Put a job on the queue."""
         await self.pool.enqueue_job(name, _queue_name=self.queue_name, **kwargs)
+
+    async def enqueue_at(self, name: str, when: datetime, /, **kwargs: Any) -> None:
+        """Put a job on the queue to run at ``when``; one job per job name and time."""
+        await self.pool.enqueue_job(
+            name,
+            _queue_name=self.queue_name,
+            _defer_until=when,
+            _job_id=f"{name}@{when.timestamp():.3f}",
+            **kwargs,
+        )
 
     async def close(self) -> None:
         """Close the Redis connections."""

@@ -2,9 +2,11 @@
 
 Claims are short transactions: ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL (the write
 lock serialises them on SQLite) sets a lease (``claimed_until``) and a claim token, so several
-dispatchers never send one event in the same attempt, and a dispatcher killed after sending
-but before recording only delays the event: once its lease expires the event is sent again,
-with the same ``webhook-id`` so the receiver can dedupe. Scheduling uses the injected clock;
+dispatchers never send one event in the same attempt, and logs the attempt as SENDING before
+the request goes out. A dispatcher killed after sending but before recording leaves that
+attempt in the log; once its lease expires the event is sent again, with the same
+``webhook-id`` so the receiver can dedupe, and the orphaned attempt becomes INTERRUPTED: the
+log may say "unknown", never less than what was sent. Scheduling uses the injected clock;
 the ``webhook-timestamp`` header uses the wall clock, which the receiver checks against.
 """
 
@@ -28,7 +30,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from brandhub.db import Database
 from brandhub.partners import retry
-from brandhub.partners.models import DeliveryStatus, OutboxEvent, Partner, WebhookAttempt
+from brandhub.partners.models import (
+    AttemptStatus,
+    DeliveryStatus,
+    OutboxEvent,
+    Partner,
+    WebhookAttempt,
+)
 from brandhub.partners.registration import active_secrets
 from brandhub.partners.webhook_signing import webhook_headers
 from brandhub.partners.webhook_urls import WebhookUrlError, check_webhook_url
@@ -36,6 +44,7 @@ from brandhub.partners.webhook_urls import WebhookUrlError, check_webhook_url
 LEASE = timedelta(seconds=60)  # well above the 10 s timeout: a live dispatcher never loses it
 BATCH_SIZE = 20
 MAX_BATCHES = 50
+INTERRUPTED = "The dispatcher stopped before recording the answer; the receiver may have it."
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Claim:
     """An outbox row this dispatcher may send until its lease ends."""
 
     outbox_id: int
+    attempt_id: int
     token: str
     event_id: str
     partner_id: int
@@ -76,14 +86,20 @@ def encode(body: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _due(now: datetime) -> Any:
+def _sendable() -> Any:
     return (
         (OutboxEvent.status == DeliveryStatus.PENDING)
-        & (OutboxEvent.next_attempt_at <= now)
-        & or_(OutboxEvent.claimed_until.is_(None), OutboxEvent.claimed_until <= now)
         & Partner.webhook_url.is_not(None)
         & Partner.webhook_disabled_at.is_(None)
     )
+
+
+def _unclaimed(now: datetime) -> Any:
+    return or_(OutboxEvent.claimed_until.is_(None), OutboxEvent.claimed_until <= now)
+
+
+def _due(now: datetime) -> Any:
+    return _sendable() & (OutboxEvent.next_attempt_at <= now) & _unclaimed(now)
 
 
 async def count_due(session: AsyncSession, *, now: datetime) -> int:
@@ -95,6 +111,24 @@ async def count_due(session: AsyncSession, *, now: datetime) -> int:
         .where(_due(now))
     )
     return int(await session.scalar(query) or 0)
+
+
+async def next_due_at(session: AsyncSession, *, now: datetime) -> datetime | None:
+    """When the dispatcher should next run: the earliest retry, or the end of a lease held
+    by a dispatcher that may have died; None when nothing is waiting."""
+    events = select(OutboxEvent).join(Partner, Partner.id == OutboxEvent.partner_id)
+    waiting = await session.scalar(
+        events.with_only_columns(func.min(OutboxEvent.next_attempt_at)).where(
+            _sendable() & _unclaimed(now)
+        )
+    )
+    leased = await session.scalar(
+        events.with_only_columns(func.min(OutboxEvent.claimed_until)).where(
+            _sendable() & (OutboxEvent.claimed_until > now)
+        )
+    )
+    times = [t for t in (waiting, leased) if t is not None]
+    return min(times) if times else None
 
 
 async def claim_due(
@@ -114,11 +148,14 @@ async def claim_due(
     if not rows:
         return []
     token = uuid.uuid4().hex
+    ids = [row.id for row, _ in rows]
     await session.execute(
         update(OutboxEvent)
-        .where(OutboxEvent.id.in_([row.id for row, _ in rows]))
-        .values(claimed_until=now + lease, claim_token=token)
+        .where(OutboxEvent.id.in_(ids))
+        .values(claimed_until=now + lease, claim_token=token, attempts=OutboxEvent.attempts + 1)
+        .execution_options(synchronize_session=False)
     )
+    numbers = await _log_attempts(session, ids, now=now)
     secrets: dict[int, tuple[str, ...]] = {}
     claims = []
     for row, url in rows:
@@ -128,6 +165,7 @@ async def claim_due(
         claims.append(
             Claim(
                 outbox_id=row.id,
+                attempt_id=numbers[row.id],
                 token=token,
                 event_id=row.event_id,
                 partner_id=row.partner_id,
@@ -137,6 +175,30 @@ async def claim_due(
             )
         )
     return claims
+
+
+async def _log_attempts(session: AsyncSession, ids: list[int], *, now: datetime) -> dict[int, int]:
+    """Log one SENDING attempt per claimed event (first closing the ones a dead dispatcher
+    left SENDING); return each event's new attempt id."""
+    await session.execute(
+        update(WebhookAttempt)
+        .where(WebhookAttempt.outbox_id.in_(ids), WebhookAttempt.status == AttemptStatus.SENDING)
+        .values(status=AttemptStatus.INTERRUPTED, error=INTERRUPTED)
+        .execution_options(synchronize_session=False)
+    )
+    made = dict(
+        (
+            await session.execute(
+                select(WebhookAttempt.outbox_id, func.count())
+                .where(WebhookAttempt.outbox_id.in_(ids))
+                .group_by(WebhookAttempt.outbox_id)
+            )
+        ).all()
+    )
+    attempts = {pk: WebhookAttempt(outbox_id=pk, number=made.get(pk, 0) + 1, at=now) for pk in ids}
+    session.add_all(attempts.values())
+    await session.flush()
+    return {pk: attempt.id for pk, attempt in attempts.items()}  # type: ignore[misc]
 
 
 async def send(
@@ -173,25 +235,19 @@ async def record(
     now: datetime,
     rand: random.Random | float,
 ) -> str | None:
-    """Log the attempt and move the event on: DELIVERED, retry later, DEAD; None if lease lost."""
-    number = 1 + int(
-        await session.scalar(
-            select(func.count())
-            .select_from(WebhookAttempt)
-            .where(WebhookAttempt.outbox_id == claim.outbox_id)
-        )
-        or 0
-    )
-    session.add(
-        WebhookAttempt(
-            outbox_id=claim.outbox_id,
-            number=number,
-            at=now,
+    """Log the attempt's answer and move the event on: DELIVERED, retry later, DEAD; None if
+    the lease was lost (the answer is logged all the same: it happened)."""
+    await session.execute(
+        update(WebhookAttempt)
+        .where(WebhookAttempt.id == claim.attempt_id)
+        .values(
+            status=AttemptStatus.SUCCEEDED if outcome.success else AttemptStatus.FAILED,
             status_code=outcome.status_code,
             latency_ms=outcome.latency_ms,
             error=outcome.error,
             success=outcome.success,
         )
+        .execution_options(synchronize_session=False)
     )
     row = await session.scalar(
         select(OutboxEvent)
@@ -200,7 +256,6 @@ async def record(
     )
     if row is None:  # our lease ran out and another dispatcher took the event over
         return None
-    row.attempts += 1
     row.claimed_until = None
     row.claim_token = None
     if outcome.success:

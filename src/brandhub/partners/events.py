@@ -27,8 +27,8 @@ SYSTEM = Actor(ActorType.SYSTEM)
 
 
 def global_id(type_name: str, pk: int) -> str:
-    """The GraphQL global id of an object (the encoding of ``schema.relay.to_global_id``)."""
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+    """The GraphQL global id of an object (``strawberry.relay``'s encoding, as ``Node.id``)."""
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 async def record_event(

@@ -15,7 +15,7 @@ from brandhub.community.models import Brand, Campaign, LabelMode, Proposal, Revi
 from brandhub.community.permissions import require_role, role_in
 from brandhub.community.specs import spec_digest
 from brandhub.community.units import metric_spec
-from brandhub.errors import ManyErrors, NotFound
+from brandhub.errors import DomainError, InvalidInput, ManyErrors, NotFound
 from brandhub.partners.events import SYSTEM, global_id, record_event
 from brandhub.partners.models import CampaignPartner, Handoff, HandoffStatus, Partner
 
@@ -61,19 +61,31 @@ async def invited_partners(session: AsyncSession, campaign_id: int) -> Sequence[
 
 
 async def invite_partners(
-    session: AsyncSession, *, campaign_id: int, partner_ids: Sequence[int]
+    session: AsyncSession, *, campaign_id: int, category: str, partner_ids: Sequence[int]
 ) -> None:
-    """Record the partners a campaign invites; unknown ids are NOT_FOUND at their position."""
-    found = set(
-        (await session.scalars(select(Partner.id).where(Partner.id.in_(partner_ids)))).all()
-    )
-    unknown = [
-        NotFound("No such partner.", field=["partnerIds", i])
-        for i, pk in enumerate(partner_ids)
-        if pk not in found
-    ]
-    if unknown:
-        raise unknown[0] if len(unknown) == 1 else ManyErrors(unknown)
+    """Record the partners a campaign invites, each named at its position when refused:
+    NOT_FOUND when unknown, INVALID_INPUT when it does not make the campaign's category."""
+    found = {
+        partner.id: partner
+        for partner in (
+            await session.scalars(select(Partner).where(Partner.id.in_(partner_ids)))
+        ).all()
+    }
+    problems: list[DomainError] = []
+    for i, pk in enumerate(partner_ids):
+        partner = found.get(pk)
+        if partner is None:
+            problems.append(NotFound("No such partner.", field=["partnerIds", i]))
+        elif category not in partner.categories:
+            problems.append(
+                InvalidInput(
+                    f'Partner "{partner.slug}" does not make "{category}" '
+                    f"(its categories: {', '.join(partner.categories)}).",
+                    field=["partnerIds", i],
+                )
+            )
+    if problems:
+        raise problems[0] if len(problems) == 1 else ManyErrors(problems)
     for position, pk in enumerate(dict.fromkeys(partner_ids)):
         session.add(CampaignPartner(campaign_id=campaign_id, partner_id=pk, position=position))
     await session.flush()

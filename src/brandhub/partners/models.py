@@ -35,6 +35,16 @@ class DeliveryStatus(StrEnum):
     DEAD = "DEAD"
 
 
+class AttemptStatus(StrEnum):
+    """Where one delivery attempt stands; logged as SENDING before the request goes out."""
+
+    SENDING = "SENDING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    # The dispatcher stopped before recording the answer: the receiver may have the event.
+    INTERRUPTED = "INTERRUPTED"
+
+
 class Partner(SQLModel, table=True):
     """A manufacturer that quotes for and produces winning proposals."""
 
@@ -169,7 +179,11 @@ class OutboxEvent(SQLModel, table=True):
 
 
 class WebhookAttempt(SQLModel, table=True):
-    """One try at delivering an outbox event: when, the answer, how long it took."""
+    """One try at delivering an outbox event: when, the answer, how long it took.
+
+    Written (SENDING) in the transaction that claims the event, before the request goes out,
+    so a dispatcher that dies mid-send never leaves a delivery unlogged.
+    """
 
     __tablename__ = "webhook_attempt"
 
@@ -177,6 +191,7 @@ class WebhookAttempt(SQLModel, table=True):
     outbox_id: int = Field(foreign_key="outbox_event.id", index=True, ondelete="CASCADE")
     number: int
     at: datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(default=AttemptStatus.SENDING, max_length=12)
     status_code: int | None = Field(default=None)
     latency_ms: int | None = Field(default=None)
     error: str | None = Field(default=None, max_length=500)

@@ -11,12 +11,9 @@ from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaxTokensLimiter,
-    ParserCache,
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -27,12 +24,15 @@ from brandhub.schema.community.embedding import BrandListQuery, EmbeddingMutatio
 from brandhub.schema.community.mutations import CommunityMutation
 from brandhub.schema.community.queries import CommunityQuery
 from brandhub.schema.errors import Masking, should_mask
+from brandhub.schema.input_rules import guard_arguments
+from brandhub.schema.limits import DocumentCache, ErrorCodes, limit_rules
 from brandhub.schema.node import NodeQuery
 from brandhub.schema.operation_log import OperationLog, log_errors
 from brandhub.schema.partners.accounts import PartnerAccountMutation
 from brandhub.schema.partners.live import PartnerSubscription
 from brandhub.schema.partners.mutations import PartnerMutation
 from brandhub.schema.partners.queries import PartnerQuery
+from brandhub.schema.scalars import SCALAR_OVERRIDES
 from brandhub.schema.voting.live import VotingSubscription
 from brandhub.schema.voting.mutations import VotingMutation
 from brandhub.settings import Settings
@@ -74,14 +74,13 @@ def build_schema(
 ) -> strawberry.Schema:
     """The schema with its limits, caches and error masking."""
     settings = settings or Settings()
-    limits = [
-        depth_rule(settings.max_query_depth, None, None),
-        alias_rule(settings.max_aliases),
-    ]
+    limits = limit_rules(settings.max_query_depth, settings.max_aliases)
     # Factories: Strawberry builds fresh extensions per request; the caches live at module level.
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        # First, so it runs last on the way out and codes what MaskErrors produced.
+        ErrorCodes,
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
-        partial(ParserCache, maxsize=1024),
+        partial(DocumentCache, maxsize=1024),
         # The rule classes are built once: the validation cache keys on them, so rules made
         # per request (as QueryDepthLimiter and MaxAliasesLimiter do) would never hit it.
         partial(AddValidationRules, limits),
@@ -93,11 +92,14 @@ def build_schema(
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=[MemberType, PartnerType],
         extensions=extensions,
+        scalar_overrides=SCALAR_OVERRIDES,
         config=StrawberryConfig(auto_camel_case=True),
     )
+    guard_arguments(schema._schema)
+    return schema

@@ -13,6 +13,7 @@ from starlette.websockets import WebSocket
 
 from brandhub.auth.models import Member
 from brandhub.auth.service import Principal, authenticate
+from brandhub.client_address import client_address
 from brandhub.errors import Unauthenticated
 from brandhub.partners.models import Partner
 from brandhub.schema.errors import PublicError, unauthenticated
@@ -54,6 +55,12 @@ class Context:
     def now(self) -> datetime:
         """The current time (the app's clock)."""
         return self.state.now()
+
+    @property
+    def client_address(self) -> str:
+        """The caller's address: the peer, or what a trusted proxy forwarded for."""
+        peer = self.request.client.host if self.request.client else None
+        return client_address(peer, self.request.headers, self.state.trusted_proxies)
 
     async def principal(self, session: AsyncSession | None = None) -> Principal | None:
         """Who is calling: None without a credential; raises UNAUTHENTICATED for a bad one.

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from strawberry.dataloader import DataLoader
 
 from brandhub.auth.models import Member
-from brandhub.community.models import Brand, Campaign, Membership, Proposal, Revision
+from brandhub.community.models import Brand, Campaign, Comment, Membership, Proposal, Revision
 from brandhub.db import Database
 from brandhub.voting import counters
 from brandhub.voting.methods import Tally
@@ -63,6 +63,11 @@ class Loaders:
     def proposal(self) -> DataLoader[int, Proposal | None]:
         """Proposals by id."""
         return self.get("proposal", lambda db: by_id_loader(db, Proposal))
+
+    @property
+    def comment(self) -> DataLoader[int, Comment | None]:
+        """Comments by id."""
+        return self.get("comment", lambda db: by_id_loader(db, Comment))
 
     @property
     def tally(self) -> DataLoader[int, Tally]:

@@ -58,7 +58,8 @@ def operation_metrics(metrics: Metrics) -> type[SchemaExtension]:
             ctx = self.execution_context
             result = ctx.result
             errors = getattr(result, "errors", None) if result is not None else None
-            op_type = ctx.operation_type.value if ctx.operation_type else "unknown"
+            # A document that did not parse has no operation type.
+            op_type = ctx.operation_type.value if ctx.graphql_document else "unknown"
             metrics.operations.labels(
                 metrics.operation_label(ctx.operation_name),
                 op_type,

@@ -7,10 +7,11 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
 from strawberry.types import Info
 
 from brandhub.database_errors import explain, is_unavailable
-from brandhub.errors import DomainError
+from brandhub.errors import DomainError, RateLimited
 from brandhub.schema.context import Context
 from brandhub.schema.errors import UserError, unavailable, user_errors
 
@@ -28,6 +29,9 @@ async def perform(
         async with info.context.db.unit_of_work() as session:
             return await work(session), []
     except DomainError as error:
+        response = info.context.response
+        if isinstance(error, RateLimited) and isinstance(response, Response):  # not a websocket
+            response.headers["Retry-After"] = str(error.retry_after)
         return None, user_errors(error)
     except Exception as error:
         if not is_unavailable(error):

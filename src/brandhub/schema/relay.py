@@ -1,15 +1,23 @@
-"""Relay plumbing: opaque global ids, the Node interface, connections with cursors."""
+"""Relay plumbing: opaque global ids, the Node interface, connections with cursors.
+
+``Node`` is Strawberry's own (``strawberry.relay``): a type implements it with a
+``NodeID`` field and a ``resolve_nodes`` classmethod that applies the viewer's visibility,
+so ``node(id:)`` knows every Node type by construction.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from strawberry.types import Info
+from strawberry.relay import Node as Node  # re-exported: every Node type implements it
+from strawberry.relay import NodeID as NodeID
+from strawberry.relay import to_base64
 
 from brandhub.errors import NotFound
 from brandhub.schema.errors import bad_request
@@ -21,18 +29,25 @@ T = TypeVar("T")
 
 
 def to_global_id(type_name: str, pk: int) -> str:
-    """Encode ``Type:pk`` as an opaque id."""
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+    """Encode ``Type:pk`` as an opaque id (Strawberry's relay encoding: base64)."""
+    return to_base64(type_name, pk)
 
 
 def from_global_id(global_id: str) -> tuple[str, int] | None:
-    """Decode an opaque id; None when it is not one of ours."""
+    """Decode an opaque id; None when it is not one of ours.
+
+    Ids issued before the move to ``strawberry.relay`` (URL-safe, unpadded) still decode.
+    """
     try:
-        raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
+        padded = global_id.translate(_URL_SAFE) + "=" * (-len(global_id) % 4)
+        raw = base64.b64decode(padded, validate=True).decode()
         type_name, _, pk = raw.partition(":")
         return (type_name, int(pk)) if type_name and pk.isdigit() else None
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
+
+
+_URL_SAFE = str.maketrans("-_", "+/")
 
 
 def decode_id(global_id: str, expected: str) -> int | None:
@@ -51,28 +66,11 @@ def require_pk(global_id: str, expected: str, field: str) -> int:
     return pk
 
 
-@strawberry.interface(description="An object with an opaque global id.")
-class Node:
-    pk: strawberry.Private[int]
-
-    @strawberry.field(description="Opaque global id; pass it to node(id:).")
-    def id(self) -> strawberry.ID:
-        definition = type(self).__strawberry_definition__  # type: ignore[attr-defined]
-        return strawberry.ID(to_global_id(definition.name, self.pk))
-
-
-NodeResolver = Callable[[Info, int], Awaitable[Node | None]]
-NODE_RESOLVERS: dict[str, NodeResolver] = {}
-
-
-def node_resolver(type_name: str) -> Callable[[NodeResolver], NodeResolver]:
-    """Register how ``node(id:)`` fetches one type (applying the caller's visibility)."""
-
-    def register(fn: NodeResolver) -> NodeResolver:
-        NODE_RESOLVERS[type_name] = fn
-        return fn
-
-    return register
+async def nodes_by_pk(
+    node_ids: Iterable[str], fetch: Callable[[int], Awaitable[T | None]]
+) -> list[T | None]:
+    """``resolve_nodes`` of one type: ``fetch`` loads an object if the viewer may see it."""
+    return list(await asyncio.gather(*(fetch(int(pk)) for pk in node_ids)))
 
 
 @strawberry.type

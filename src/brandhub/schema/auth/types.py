@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,7 +12,7 @@ from strawberry.types import Info
 from brandhub.auth.models import Member as MemberRow
 from brandhub.partners.models import Partner as PartnerRow
 from brandhub.schema.context import Context
-from brandhub.schema.relay import Connection, Node, node_resolver
+from brandhub.schema.relay import Connection, Node, NodeID, nodes_by_pk
 
 if TYPE_CHECKING:
     from brandhub.schema.community.types import MembershipType
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 @strawberry.type(name="Member", description="A person with an account.")
 class MemberType(Node):
+    pk: NodeID[int]
     display_name: str
     created_at: datetime
     reputation: int
@@ -47,6 +49,13 @@ class MemberType(Node):
         return await memberships_of(info, self.pk, is_self=self._is_self)
 
     @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[MemberType | None]:
+        """Members by id: any member is visible (their email only to themself)."""
+        return await nodes_by_pk(node_ids, lambda pk: member_node(info, pk))
+
+    @classmethod
     def from_row(cls, row: MemberRow, *, is_self: bool = False) -> MemberType:
         """Adapt a member row (``is_self`` when it is the caller's own account)."""
         assert row.id is not None
@@ -62,11 +71,25 @@ class MemberType(Node):
 
 @strawberry.type(name="Partner", description="A manufacturer partner.")
 class PartnerType(Node):
+    pk: NodeID[int]
     slug: str
     name: str
     powered_by_label: str
     categories: list[str]
     row: strawberry.Private[PartnerRow]
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[PartnerType | None]:
+        """Partners by id: the directory is public (webhook settings are not)."""
+        from brandhub.schema.partners.loaders import partner
+
+        async def fetch(pk: int) -> PartnerType | None:
+            row = await partner(info.context).load(pk)
+            return PartnerType.from_row(row) if row else None
+
+        return await nodes_by_pk(node_ids, fetch)
 
     @classmethod
     def from_row(cls, row: PartnerRow) -> PartnerType:
@@ -112,7 +135,7 @@ class PartnerType(Node):
 Viewer = Annotated[MemberType | PartnerType, strawberry.union("Viewer")]
 
 
-@node_resolver("Member")
-async def resolve_member(info: Info[Context, None], pk: int) -> MemberType | None:
+async def member_node(info: Info[Context, None], pk: int) -> MemberType | None:
+    """A member by id, through the request's loader."""
     row = await info.context.loaders.member.load(pk)
     return MemberType.from_row(row) if row else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -37,8 +38,9 @@ from brandhub.schema.errors import forbidden
 from brandhub.schema.relay import (
     Connection,
     Node,
+    NodeID,
     connection,
-    node_resolver,
+    nodes_by_pk,
     page,
     to_global_id,
 )
@@ -91,6 +93,7 @@ async def load_member(info: Info[Context, None], member_id: int) -> MemberType:
 
 @strawberry.type(name="Brand", description="A host brand: a social brand or a community.")
 class BrandType(Node):
+    pk: NodeID[int]
     slug: str
     name: str
     tagline: str
@@ -102,6 +105,13 @@ class BrandType(Node):
     )
     logo_url: str | None = strawberry.field(description="An https URL of the brand's logo.")
     owner_id: strawberry.Private[int]
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[BrandType | None]:
+        """Brands by id: every brand is public."""
+        return await nodes_by_pk(node_ids, lambda pk: visible_brand(info, pk))
 
     @classmethod
     def from_row(cls, row: Brand) -> BrandType:
@@ -190,6 +200,7 @@ class VotingRulesType:
 
 @strawberry.type(name="Campaign", description="A round of proposals and votes run by a brand.")
 class CampaignType(Node):
+    pk: NodeID[int]
     title: str
     brief: str
     category: str
@@ -202,6 +213,13 @@ class CampaignType(Node):
     created_at: datetime
     brand_id: strawberry.Private[int]
     row: strawberry.Private[Campaign]
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[CampaignType | None]:
+        """Campaigns by id, as ``campaign(id:)`` shows them."""
+        return await nodes_by_pk(node_ids, lambda pk: visible_campaign(info, pk))
 
     @classmethod
     def from_row(cls, row: Campaign) -> CampaignType:
@@ -354,10 +372,18 @@ class RevisionType:
 
 @strawberry.type(name="Comment", description="Plain text; clients must not render it as HTML.")
 class CommentType(Node):
+    pk: NodeID[int]
     body: str
     hidden: bool
     created_at: datetime
     author_id: strawberry.Private[int]
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[CommentType | None]:
+        """Comments by id, as ``Proposal.comments`` shows them."""
+        return await nodes_by_pk(node_ids, lambda pk: visible_comment(info, pk))
 
     @classmethod
     def from_row(cls, row: Comment) -> CommentType:
@@ -377,6 +403,7 @@ class CommentType(Node):
 
 @strawberry.type(name="Proposal", description="A product idea with a structured spec.")
 class ProposalType(Node):
+    pk: NodeID[int]
     title: str
     summary: str
     spec: JSON
@@ -388,6 +415,13 @@ class ProposalType(Node):
     created_at: datetime
     updated_at: datetime
     row: strawberry.Private[Proposal]
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[ProposalType | None]:
+        """Proposals by id, as ``proposal(id:)`` shows them."""
+        return await nodes_by_pk(node_ids, lambda pk: visible_proposal(info, pk))
 
     @classmethod
     def from_row(cls, row: Proposal) -> ProposalType:
@@ -533,11 +567,22 @@ async def visible_proposal(info: Info[Context, None], pk: int) -> ProposalType |
     return ProposalType.from_row(row)
 
 
-@node_resolver("Brand")
-async def _brand(info: Info[Context, None], pk: int) -> BrandType | None:
+async def visible_brand(info: Info[Context, None], pk: int) -> BrandType | None:
+    """A brand (every brand is public)."""
     row = await info.context.loaders.brand.load(pk)
     return BrandType.from_row(row) if row else None
 
 
-node_resolver("Campaign")(visible_campaign)
-node_resolver("Proposal")(visible_proposal)
+async def visible_comment(info: Info[Context, None], pk: int) -> CommentType | None:
+    """A comment if its proposal is visible and it is not hidden from this viewer."""
+    row = await info.context.loaders.comment.load(pk)
+    if row is None:
+        return None
+    proposal = await visible_proposal(info, row.proposal_id)
+    if proposal is None:
+        return None
+    if row.hidden:
+        campaign = await info.context.loaders.campaign.load(proposal.row.campaign_id)
+        if not await moderates(info, campaign.brand_id):
+            return None
+    return CommentType.from_row(row)

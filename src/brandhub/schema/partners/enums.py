@@ -4,13 +4,19 @@ from enum import Enum
 
 import strawberry
 
-from brandhub.partners.models import DeliveryStatus, HandoffStatus, PledgeStatus
+from brandhub.partners.models import AttemptStatus, DeliveryStatus, HandoffStatus, PledgeStatus
 from brandhub.partners.transitions import ActorType
 
 HandoffStatusEnum = strawberry.enum(HandoffStatus, name="HandoffStatus")
 ActorTypeEnum = strawberry.enum(ActorType, name="HandoffActorType")
 DeliveryStatusEnum = strawberry.enum(DeliveryStatus, name="DeliveryStatus")
 PledgeStatusEnum = strawberry.enum(PledgeStatus, name="PledgeStatus")
+AttemptStatusEnum = strawberry.enum(
+    AttemptStatus,
+    name="WebhookAttemptStatus",
+    description="SENDING until the answer is recorded; INTERRUPTED when the dispatcher stopped "
+    "before recording it (the receiver may have the event).",
+)
 
 
 @strawberry.enum(description="The statuses a partner reports once its quote is accepted.")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
 from brandhub.db import Database
-from brandhub.partners.models import Partner, PledgeTotal, WebhookAttempt
+from brandhub.partners.models import Partner, Pledge, PledgeTotal, WebhookAttempt
 from brandhub.schema.context import Context
 from brandhub.schema.loaders import by_id_loader
 
@@ -30,6 +30,11 @@ def _pledged_units(db: Database) -> DataLoader[int, int]:
 def partner(context: Context) -> DataLoader[int, Partner | None]:
     """Partners by id."""
     return context.loaders.get("partner", lambda db: by_id_loader(db, Partner))
+
+
+def pledge(context: Context) -> DataLoader[int, Pledge | None]:
+    """Pledges by id."""
+    return context.loaders.get("pledge", lambda db: by_id_loader(db, Pledge))
 
 
 def pledged_units(context: Context) -> DataLoader[int, int]:

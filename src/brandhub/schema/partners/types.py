@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
@@ -31,11 +32,12 @@ from brandhub.schema.context import Context
 from brandhub.schema.partners import loaders
 from brandhub.schema.partners.enums import (
     ActorTypeEnum,
+    AttemptStatusEnum,
     DeliveryStatusEnum,
     HandoffStatusEnum,
     PledgeStatusEnum,
 )
-from brandhub.schema.relay import Connection, Node, connection, node_resolver, page
+from brandhub.schema.relay import Connection, Node, NodeID, connection, nodes_by_pk, page
 
 
 @strawberry.type(
@@ -127,6 +129,7 @@ class HandoffEventType:
 
 @strawberry.type(name="Handoff", description="A winning spec, frozen, handed to a partner.")
 class HandoffType(Node):
+    pk: NodeID[int]
     status: HandoffStatusEnum  # type: ignore[valid-type]
     title: str
     summary: str
@@ -143,6 +146,13 @@ class HandoffType(Node):
     created_at: datetime
     updated_at: datetime
     row: strawberry.Private[Handoff]
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[HandoffType | None]:
+        """Handoffs by id, as ``handoff(id:)`` shows them."""
+        return await nodes_by_pk(node_ids, lambda pk: visible_handoff(info, pk))
 
     @classmethod
     def from_row(cls, row: Handoff) -> HandoffType:
@@ -230,11 +240,19 @@ class HandoffType(Node):
 
 @strawberry.type(name="Pledge", description="Units a member promised to buy.")
 class PledgeType(Node):
+    pk: NodeID[int]
     units: int
     status: PledgeStatusEnum  # type: ignore[valid-type]
     created_at: datetime
     cancelled_at: datetime | None
     proposal_pk: strawberry.Private[int]
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[PledgeType | None]:
+        """Pledges by id: each for the member who made it only (as the pledge payload)."""
+        return await nodes_by_pk(node_ids, lambda pk: visible_pledge(info, pk))
 
     @classmethod
     def from_row(cls, row: Pledge) -> PledgeType:
@@ -261,6 +279,7 @@ class PledgeType(Node):
 class WebhookAttemptType:
     number: int
     at: datetime
+    status: AttemptStatusEnum  # type: ignore[valid-type]
     status_code: int | None
     latency_ms: int | None
     error: str | None
@@ -271,6 +290,7 @@ class WebhookAttemptType:
         return cls(
             number=row.number,
             at=row.at,
+            status=row.status,
             status_code=row.status_code,
             latency_ms=row.latency_ms,
             error=row.error,
@@ -322,7 +342,6 @@ async def viewer_ids(info: Info[Context, None]) -> tuple[int | None, int | None]
     )
 
 
-@node_resolver("Handoff")
 async def visible_handoff(info: Info[Context, None], pk: int) -> HandoffType | None:
     """A handoff if the caller is its partner or an owner of its brand; null otherwise."""
     member_id, partner_id = await viewer_ids(info)
@@ -337,7 +356,10 @@ async def visible_handoff(info: Info[Context, None], pk: int) -> HandoffType | N
     return HandoffType.from_row(row)
 
 
-@node_resolver("Partner")
-async def _partner(info: Info[Context, None], pk: int) -> PartnerType | None:
-    row = await loaders.partner(info.context).load(pk)
-    return PartnerType.from_row(row) if row else None
+async def visible_pledge(info: Info[Context, None], pk: int) -> PledgeType | None:
+    """A pledge if the caller is the member who made it; null otherwise."""
+    member_id, _ = await viewer_ids(info)
+    if member_id is None:
+        return None
+    row = await loaders.pledge(info.context).load(pk)
+    return PledgeType.from_row(row) if row and row.member_id == member_id else None
