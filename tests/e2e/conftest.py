@@ -99,6 +99,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "BRANDHUB_ARGON2_PARALLELISM": "1",
         "BRANDHUB_WEBHOOK_ALLOW_PRIVATE": "true",
         "BRANDHUB_EMBED_ORIGINS_TTL_SECONDS": "1",
+        # Every browser test signs people up from 127.0.0.1: one address, many accounts.
+        "BRANDHUB_SIGNUP_LIMITS": "1000/minute",
         "BRANDHUB_LOG_LEVEL": "WARNING",
     }
     command = [sys.executable, "-m", "brandhub.cli", "serve", "--port", str(port)]

@@ -134,7 +134,10 @@ class TestArq:
                     enqueue_after_commit(session, "tests.record", n=3)
                     raise RuntimeError("rolled back")
             assert await queue.pool.zcard(settings.arq_queue_name) == 1
-            worker = create_worker(settings, burst=True, handle_signals=False, poll_delay=0.05)
+            # No cron jobs: one falling due inside the burst would be counted too.
+            worker = create_worker(
+                settings, burst=True, handle_signals=False, poll_delay=0.05, cron_jobs=[]
+            )
             try:
                 await worker.main()
             finally:
@@ -154,7 +157,10 @@ class TestArq:
         )
         try:
             await pool.enqueue_job("tests.record", n=4)
-            worker = create_worker(settings, burst=True, handle_signals=False, poll_delay=0.05)
+            # No cron jobs: one falling due inside the burst would be counted too.
+            worker = create_worker(
+                settings, burst=True, handle_signals=False, poll_delay=0.05, cron_jobs=[]
+            )
             try:
                 await worker.main()
             finally:
