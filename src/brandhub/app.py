@@ -1,4 +1,4 @@
-"""The Starlette application: /graphql, /healthz, /readyz, /metrics."""
+"""The Starlette application: /graphql, /healthz, /readyz, /metrics, the audit routes."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -16,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from brandhub.audit_http import KEYS_PATH, audit_file, published_keys
 from brandhub.auth.passwords import Passwords
 from brandhub.broadcast import Broadcast
 from brandhub.db import Database
@@ -27,6 +29,7 @@ from brandhub.schema.context import Context, bearer
 from brandhub.schema.metrics import Metrics, operation_metrics
 from brandhub.settings import Settings
 from brandhub.state import AppState
+from brandhub.voting import keys
 from brandhub.web_middleware import BodyLimit, HttpMetrics
 
 log = logging.getLogger("brandhub")
@@ -67,6 +70,18 @@ async def readyz(request: Request) -> Response:
     )
 
 
+async def _ensure_signing_key(state: AppState) -> None:
+    """Create the seal-signing key on first start; refuse to start if the secret cannot open
+    the current one (a process with the wrong BRANDHUB_SECRET_KEY must not serve)."""
+    try:
+        async with state.db.unit_of_work() as session:
+            await keys.current_signer(session, secret=state.settings.secret_key, now=state.now())
+    except keys.SigningKeyError:
+        raise
+    except (SQLAlchemyError, OSError) as error:  # database down or not migrated yet
+        log.warning("signing key not checked at start (%s); it is created at first close", error)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the application; resources live in its lifespan."""
     settings = settings or Settings()
@@ -97,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             redis=queue.pool if queue else None,
             broadcast=Broadcast(queue.pool if queue else None, settings.redis_namespace),
         )
+        await _ensure_signing_key(state)
         await state.broadcast.start()
         if runner is not None:
             runner.start(JobContext(db=db, settings=settings, jobs=runner, clock=state.now))
@@ -121,6 +137,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
+            Route(KEYS_PATH, published_keys),
+            Route("/audit/{campaign}.ndjson", audit_file),
         ],
         middleware=[
             Middleware(HttpMetrics, metrics=metrics),

@@ -126,7 +126,12 @@ async def seed(settings: Settings) -> None:
         for voter, proposal_id in [(people[1], ids[0]), (people[2], ids[0]), (people[2], ids[1])]:
             async with db.unit_of_work() as session:
                 await voting.cast_vote(
-                    session, voter=voter, proposal_id=proposal_id, value=1, now=now
+                    session,
+                    voter=voter,
+                    proposal_id=proposal_id,
+                    value=1,
+                    now=now,
+                    secret=settings.secret_key,
                 )
         log.info(
             "demo: brand ada-cooks, campaign in VOTING; sign in as %s with password %s; "

@@ -72,6 +72,11 @@ def bad_request(message: str) -> PublicError:
     return PublicError(message, "BAD_USER_INPUT")
 
 
+def integrity_failure(message: str) -> PublicError:
+    """Stored data no longer matches what was sealed (e.g. a receipt's proof)."""
+    return PublicError(message, "INTEGRITY_FAILURE")
+
+
 def should_mask(error: GraphQLError) -> bool:
     """Mask anything raised by our code that is not a deliberate public error."""
     original = error.original_error
