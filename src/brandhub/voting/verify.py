@@ -13,7 +13,7 @@ from typing import Any
 
 from brandhub.voting import audit, seal
 from brandhub.voting.audit import MalformedAudit
-from brandhub.voting.canonical import digest, from_b64url
+from brandhub.voting.canonical import b64url, digest, from_b64url
 from brandhub.voting.replay import ChainReplay
 from brandhub.voting.results import Count, ranking_rows
 
@@ -92,15 +92,15 @@ def _key_for(
 ) -> bytes | None:
     if keys is not None:
         report.key_source = "the key given"
-        if kid in keys:
-            return keys[kid]
-        if len(keys) == 1 and "" in keys:
-            key = keys[""]
-            if seal.key_id(key) != kid:
-                report.differences.append(f"the seal names key {kid}, the key given is another")
-            return key
-        report.differences.append(f"the keys given do not include {kid}")
-        return None
+        key = keys.get(kid) or (keys[""] if len(keys) == 1 and "" in keys else None)
+        if key is None:
+            report.differences.append(f"the keys given do not include {kid}")
+            return None
+        if seal.key_id(key) != kid:
+            report.differences.append(f"the seal names key {kid}, the key given is another")
+        if file_key is not None and file_key != b64url(key):
+            report.differences.append("the file's public key is not the key given")
+        return key
     report.key_source = "the key in the file"
     try:
         key = from_b64url(file_key, length=32)  # type: ignore[arg-type]
@@ -146,6 +146,10 @@ def _check_seal(
             )
     if value.get("keyId") != kid:
         report.differences.append("the seal line's keyId differs from the signed keyId")
+    if value.get("algorithm") != seal.ALGORITHM:
+        report.differences.append(
+            f"the seal's algorithm is {value.get('algorithm')!r}, not Ed25519"
+        )
     key = _key_for(str(kid), value.get("publicKey"), keys, report)
     if key is not None and not seal.signature_holds(key, statement, signature):
         report.differences.append(f"the seal's signature does not verify with key {kid}")
