@@ -20,8 +20,39 @@ VERSION = 1
 COUNTED = ("ACTIVE", "SHORTLISTED", "WINNER")
 
 
+# The members of each line, exactly: anything missing or extra makes the file malformed.
+MEMBERS = {
+    FORMAT: {"kind", "version", "campaign", "rules"},
+    "campaign": {"id", "pk", "title"},
+    "rules": {
+        "method",
+        "weighting",
+        "votesPerMember",
+        "creditsPerMember",
+        "quorum",
+        "supportThreshold",
+        "minAccountAgeHours",
+        "maxVoterShare",
+        "scorePriorStrength",
+        "weightQuantum",
+    },
+    "candidate": {"kind", "id", "globalId", "title", "specDigest", "status", "firstRevisionAt"},
+    "event": {"kind", "payload", "prev", "hash"},
+    "result": {"kind", "result"},
+    "seal": {"kind", "statement", "signature", "keyId", "algorithm", "publicKey"},
+}
+
+
 class MalformedAudit(Exception):
     """The file is not an audit file of this format (exit 2 of ``brandhub verify``)."""
+
+
+def members(value: dict[str, Any], kind: str, number: int) -> dict[str, Any]:
+    """``value`` if it has exactly the members of ``kind``; MalformedAudit otherwise."""
+    if set(value) != MEMBERS[kind]:
+        odd = sorted(set(value) ^ MEMBERS[kind])
+        raise MalformedAudit(f"line {number}: {kind} members missing or unknown: {odd}")
+    return value
 
 
 def line(value: dict[str, Any]) -> str:
@@ -91,10 +122,11 @@ def read_header(value: dict[str, Any]) -> Header:
     """The header line, checked."""
     if value.get("kind") != FORMAT or value.get("version") != VERSION:
         raise MalformedAudit(f"line 1: not a {FORMAT} file of version {VERSION}")
-    campaign = _need(value, "campaign", dict, 1)
+    members(value, FORMAT, 1)
+    campaign = members(_need(value, "campaign", dict, 1), "campaign", 1)
     _need(campaign, "id", str, 1)
     _need(campaign, "pk", int, 1)
-    rules = _need(value, "rules", dict, 1)
+    rules = members(_need(value, "rules", dict, 1), "rules", 1)
     try:
         parsed = VotingRules(
             method=rules["method"],
@@ -114,6 +146,7 @@ def read_header(value: dict[str, Any]) -> Header:
 
 def read_candidate(value: dict[str, Any], number: int) -> dict[str, Any]:
     """A candidate line, checked; returned without its ``kind``."""
+    members(value, "candidate", number)
     _need(value, "id", int, number)
     _need(value, "status", str, number)
     _need(value, "firstRevisionAt", str, number)

@@ -183,20 +183,23 @@ async def add_to_bins(
 
 
 async def proposal_bins(
-    session: AsyncSession, campaign_id: int
+    session: AsyncSession, campaign_id: int, proposal_id: int | None = None
 ) -> dict[int, dict[int, tuple[int, int]]]:
-    """Each listed proposal's weight histogram {quanta: (voters, Σ value)}, summed from slots."""
-    rows = await session.execute(
-        select(
-            TallyBin.proposal_id,
-            TallyBin.quanta,
-            func.sum(TallyBin.voters),
-            func.sum(TallyBin.value_sum),
+    """Each listed proposal's weight histogram {quanta: (voters, Σ value)}, summed from slots
+    (or one proposal's, listed or not)."""
+    query = select(
+        TallyBin.proposal_id,
+        TallyBin.quanta,
+        func.sum(TallyBin.voters),
+        func.sum(TallyBin.value_sum),
+    ).group_by(TallyBin.proposal_id, TallyBin.quanta)
+    if proposal_id is not None:
+        query = query.where(TallyBin.proposal_id == proposal_id)
+    else:
+        query = query.join(Proposal, Proposal.id == TallyBin.proposal_id).where(
+            TallyBin.campaign_id == campaign_id, Proposal.status.in_(LISTED)
         )
-        .join(Proposal, Proposal.id == TallyBin.proposal_id)
-        .where(TallyBin.campaign_id == campaign_id, Proposal.status.in_(LISTED))
-        .group_by(TallyBin.proposal_id, TallyBin.quanta)
-    )
+    rows = await session.execute(query)
     bins: dict[int, dict[int, tuple[int, int]]] = {}
     for proposal_id, q, voters, value_sum in rows:
         if voters:

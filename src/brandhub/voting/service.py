@@ -147,9 +147,17 @@ async def _live_score(
 ) -> Fraction:
     """The proposal's score exactly as the live board shows it."""
     rules = ctx.rules
-    if counters.capped(rules):
+    if counters.capped(rules) and rules.method is VotingMethod.SCORE:
+        # the prior is a mean over every proposal's capped sums: the whole board
         return (await reads.board(session, ctx.campaign)).score_of(proposal_id, tally)
     support = scoring.Support.of_tally(tally)
+    if counters.capped(rules):
+        bins = await counters.proposal_bins(session, ctx.campaign.id or 0, proposal_id)
+        share = scoring.exact_decimal(rules.max_voter_share or 1)
+        weight, value = scoring.capped(
+            scoring.Support(support.weight, support.value, bins.get(proposal_id, {})), share
+        )
+        return scoring.score_of(rules.method, weight, value)
     prior = Fraction(0)
     if rules.method is VotingMethod.SCORE:
         assert ctx.campaign.id is not None

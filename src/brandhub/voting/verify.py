@@ -209,6 +209,7 @@ def verify(
         if kind == "candidate" and chains is None and result is None:
             candidates.append(audit.read_candidate(value, number))
         elif kind == "event" and result is None:
+            audit.members(value, "event", number)
             if chains is None:
                 counted = {
                     c["id"]: c["firstRevisionAt"]
@@ -218,11 +219,11 @@ def verify(
                 chains = _Chains(header, Count(header.rules, counted), report)
             chains.add(value, number)
         elif kind == "result" and result is None:
-            result = value.get("result")
+            result = audit.members(value, "result", number).get("result")
             if not isinstance(result, dict):
                 raise MalformedAudit(f"line {number}: the result is not an object")
         elif kind == "seal":
-            seal_value = value
+            seal_value = audit.members(value, "seal", number)
         else:
             raise MalformedAudit(f"line {number}: unexpected {kind!r} line here")
     if chains is None:
