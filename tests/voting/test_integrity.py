@@ -191,6 +191,22 @@ class TestSigningKeys:
             keys.open_key(row, "another secret")
 
 
+    async def test_a_process_whose_secret_cannot_open_the_key_refuses_to_start(
+        self, state, settings
+    ):
+        from asgi_lifespan import LifespanManager
+
+        from brandhub.app import create_app
+        from tests.conftest import make_settings
+
+        async with state.db.read() as session:
+            assert len(await keys.all_keys(session)) == 1  # created when the app started
+        wrong = create_app(make_settings(settings.database_url, secret_key="not the secret"))
+        with pytest.raises(keys.SigningKeyError):
+            async with LifespanManager(wrong):
+                pass
+
+
 class TestPledgeWeight:
     async def pledge(self, state, clock, member, proposal: int, units: int):
         async with state.db.unit_of_work() as session:
