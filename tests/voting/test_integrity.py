@@ -190,7 +190,6 @@ class TestSigningKeys:
         with pytest.raises(keys.SigningKeyError, match="brandhub keys rotate"):
             keys.open_key(row, "another secret")
 
-
     async def test_a_process_whose_secret_cannot_open_the_key_refuses_to_start(
         self, state, settings
     ):

@@ -15,9 +15,56 @@ _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
+_SAFE_INTEGER = 2**53 - 1
+
+
+def _plain(text: str) -> bool:
+    """Printable ASCII without '"' or backslash: RFC 8785 writes it as it is."""
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
+
+
 def canonical(value: Any) -> bytes:
-    """RFC 8785 (JSON Canonicalization Scheme) bytes of a JSON value."""
-    return rfc8785.dumps(value)
+    """RFC 8785 (JSON Canonicalization Scheme) bytes of a JSON value.
+
+    Vote events and statements are small objects of ASCII text, integers and weights: they
+    take a fast path (a few µs instead of tens, on every vote); anything else, or anything
+    the fast path is not sure of, goes to the ``rfc8785`` package.
+    """
+    fast = _fast(value)
+    return fast.encode() if fast is not None else rfc8785.dumps(value)
+
+
+def _fast(value: Any) -> str | None:
+    """The canonical text of ``value``, or None when it needs the full algorithm."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value) if -_SAFE_INTEGER <= value <= _SAFE_INTEGER else None
+    if isinstance(value, float):
+        if value != value or abs(value) > _SAFE_INTEGER:  # NaN, ±inf, or big: the full algorithm
+            return None
+        if value.is_integer():
+            return str(int(value))
+        text = repr(value)  # shortest round-trip digits, as ECMAScript's Number::toString
+        return None if "e" in text else text
+    if isinstance(value, str):
+        return f'"{value}"' if _plain(value) else None
+    if isinstance(value, list):
+        items = [_fast(item) for item in value]
+        return None if None in items else "[" + ",".join(items) + "]"  # type: ignore[arg-type]
+    if isinstance(value, dict):
+        parts = []
+        for key in sorted(value):  # ASCII keys: code-point order is UTF-16 order
+            if not isinstance(key, str) or not _plain(key):
+                return None
+            item = _fast(value[key])
+            if item is None:
+                return None
+            parts.append(f'"{key}":{item}')
+        return "{" + ",".join(parts) + "}"
+    return None
 
 
 def digest(value: Any) -> str:
