@@ -59,10 +59,17 @@ def _fast(value: Any) -> str | None:
         for key in sorted(value):  # ASCII keys: code-point order is UTF-16 order
             if not isinstance(key, str) or not _plain(key):
                 return None
-            item = _fast(value[key])
-            if item is None:
+            item = value[key]
+            kind = type(item)
+            if kind is str and _plain(item):  # the common members, without a call each
+                text: str | None = f'"{item}"'
+            elif kind is int and -_SAFE_INTEGER <= item <= _SAFE_INTEGER:
+                text = str(item)
+            else:
+                text = _fast(item)
+            if text is None:
                 return None
-            parts.append(f'"{key}":{item}')
+            parts.append(f'"{key}":{text}')
         return "{" + ",".join(parts) + "}"
     return None
 

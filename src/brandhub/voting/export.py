@@ -72,8 +72,9 @@ async def lines(session: AsyncSession, campaign_id: int) -> AsyncIterator[str]:
         .order_by(pseudonym, VoteEvent.seq)
         .execution_options(yield_per=BATCH)
     )
-    async for payload, prev_hash, hash_ in stream:
-        yield audit.event_line(payload, prev_hash, hash_)
+    async for rows in stream.partitions():
+        for payload, prev_hash, hash_ in rows:
+            yield audit.event_line(payload, prev_hash, hash_)
     if sealed is None:
         return
     stored = await session.get(CampaignResultRow, campaign_id)

@@ -133,9 +133,12 @@ async def _unlogged_voters(session: AsyncSession, campaign_id: int, seen: set[in
 
 
 def _replay(
-    log: ChainReplay, event: Row[Any], campaign_id: int, secret: str, report: RecountReport
+    log: ChainReplay, event: Row[Any], campaign_id: int, derived: str, report: RecountReport
 ) -> None:
-    """Check one stored event: pseudonymous ("v": 2) or written before migration 0007."""
+    """Check one stored event: pseudonymous ("v": 2) or written before migration 0007.
+
+    ``derived`` is the voter's pseudonym as BRANDHUB_SECRET_KEY makes it ("" unchecked).
+    """
     where = f"event {event.id} (voter {event.voter_id}, seq {event.seq})"
     payload = event.payload
     version = payload.get("v") if isinstance(payload, dict) else None
@@ -144,7 +147,7 @@ def _replay(
         expected: int | str = event.voter_id
     elif version == chain.EVENT_VERSION:
         expected = event.pseudonym or ""
-        if secret and expected != chain.pseudonym(secret, campaign_id, event.voter_id):
+        if derived and expected != derived:
             report.differences.append(f"{where}: the pseudonym is not this voter's")
     else:
         report.differences.append(f"{where}: unknown event version {version!r}")
@@ -209,17 +212,20 @@ async def recount(
             .order_by(VoteEvent.voter_id, VoteEvent.seq)
             .execution_options(yield_per=BATCH)
         )
-        async for event in stream:
-            if log is None or event.voter_id != voter_id:
-                if log is not None:
-                    await checker.add(voter_id, log)
-                voter_id = event.voter_id
-                log = ChainReplay(voter_id)
-                seen.add(voter_id)
-            _replay(log, event, campaign_id, secret, report)
-            report.events += 1
-            if progress is not None and report.events % BATCH == 0:
-                progress(report.events, total or 0)
+        derived = ""
+        async for rows in stream.partitions():
+            for event in rows:
+                if log is None or event.voter_id != voter_id:
+                    if log is not None:
+                        await checker.add(voter_id, log)
+                    voter_id = event.voter_id
+                    log = ChainReplay(voter_id)
+                    seen.add(voter_id)
+                    derived = chain.pseudonym(secret, campaign_id, voter_id) if secret else ""
+                _replay(log, event, campaign_id, derived, report)
+                report.events += 1
+                if progress is not None and report.events % BATCH == 0:
+                    progress(report.events, total or 0)
         if log is not None:
             await checker.add(voter_id, log)
         for voter in sorted(await _unlogged_voters(lookups, campaign_id, seen)):

@@ -26,8 +26,8 @@ def quanta(weight: float) -> int:
     """A weight as an integer number of quanta; ValueError unless it is an exact multiple."""
     if not (math.isfinite(weight) and weight >= 0):
         raise ValueError(f"weight must be finite and >= 0, got {weight!r}")
-    exact = Fraction(weight) * QUANTA_PER_WEIGHT
-    if exact.denominator != 1:
+    exact = float(weight) * QUANTA_PER_WEIGHT  # times a power of two: exact in binary
+    if not exact.is_integer():
         raise ValueError(f"weight {weight!r} is not a multiple of 2**-10")
     return int(exact)
 
