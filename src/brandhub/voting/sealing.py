@@ -87,8 +87,9 @@ async def name_legacy_chains(session: AsyncSession, campaign_id: int, secret: st
 
 async def ordered_chains(
     session: AsyncSession, campaign_id: int
-) -> AsyncIterator[tuple[str, int, str]]:
-    """(pseudonym, seq, head) of every chain with events, in leaf (byte) order, streamed."""
+) -> AsyncIterator[list[tuple[str, int, str]]]:
+    """(pseudonym, seq, head) of every chain with events, in leaf (byte) order, streamed in
+    batches."""
     pseudonym = VoterChain.pseudonym
     if session.get_bind().dialect.name == "postgresql":
         pseudonym = pseudonym.collate("C")  # byte order, whatever the database's collation
@@ -98,15 +99,16 @@ async def ordered_chains(
         .order_by(pseudonym)
         .execution_options(yield_per=10_000)
     )
-    async for voter, seq, head in stream:
-        yield voter, seq, head
+    async for rows in stream.partitions():
+        yield [(voter, seq, head) for voter, seq, head in rows]
 
 
 async def tree_from_chains(session: AsyncSession, campaign_id: int) -> seal.Tree:
     """The tree over the stored chain heads, one block in memory at a time."""
     builder = seal.TreeBuilder()
-    async for voter, seq, head in ordered_chains(session, campaign_id):
-        builder.add(voter, seq, head)
+    async for batch in ordered_chains(session, campaign_id):
+        for voter, seq, head in batch:
+            builder.add(voter, seq, head)
     return builder.tree()
 
 
