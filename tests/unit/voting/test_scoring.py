@@ -80,7 +80,7 @@ class TestVoterShareCap:
         # was skipped; exactly, both are 15/4.
         a, b = support((1, 1.5), (1, 2.25)), support((1, 1.5), (1, 2.375))
         assert scoring.capped(a, Fraction(3, 5))[0] == scoring.capped(b, Fraction(3, 5))[0]
-        assert tally_votes(VotingMethod.APPROVAL, [(1, 1.5), (1, 2.375)], 0.6).weight_sum != 3.75
+        assert 1.5 + 0.6 * 1.5 / (1 - 0.6) != 3.75  # the level T = s·R / (1 − s) in floats
         ranking = rank_results(
             VotingMethod.APPROVAL,
             {1: b, 2: a},
