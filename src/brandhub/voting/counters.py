@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from brandhub.community.models import Proposal, ProposalStatus
 from brandhub.voting import statements
 from brandhub.voting.methods import Tally, TallyDelta, VotingMethod, VotingRules
-from brandhub.voting.models import TALLY_SLOTS, CampaignSlot, TallyBin, TallySlot
+from brandhub.voting.models import TALLY_SLOTS, TallyBin, TallySlot
 from brandhub.voting.scoring import quanta
 
 # Proposals that take part in the result (and the live ranking).
@@ -127,20 +127,6 @@ async def proposal_tallies(
         query = query.where(TallySlot.proposal_id.in_(list(proposal_ids)))
     rows = await session.execute(query)
     return {pid: Tally(int(v), int(p), float(w), float(s)) for pid, v, p, w, s in rows}
-
-
-async def campaign_totals(session: AsyncSession, campaign_id: int) -> Tally:
-    """Campaign-wide counters summed from their slots (voters = distinct counted voters)."""
-    row = (
-        await session.execute(
-            select(
-                func.coalesce(func.sum(CampaignSlot.voters), 0),
-                func.coalesce(func.sum(CampaignSlot.weight_sum), 0.0),
-                func.coalesce(func.sum(CampaignSlot.value_sum), 0.0),
-            ).where(CampaignSlot.campaign_id == campaign_id)
-        )
-    ).one()
-    return Tally(voters=int(row[0]), weight_sum=float(row[1]), value_sum=float(row[2]))
 
 
 def bin_changes(before: Votes, after: Votes) -> dict[tuple[int, int], tuple[int, int]]:
