@@ -126,7 +126,11 @@ async def measure(db: ScratchDb, campaign_id: int) -> list[tuple[str, float]]:
         start = time.perf_counter()
         async with database.unit_of_work() as session:
             await closing.close_campaign(
-                session, actor=None, campaign_id=campaign_id, now=datetime.now(UTC)
+                session,
+                actor=None,
+                campaign_id=campaign_id,
+                now=datetime.now(UTC),
+                secret=database.settings.secret_key,
             )
         timings.append(("closeCampaign's unit of work, all included", time.perf_counter() - start))
     finally:

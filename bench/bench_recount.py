@@ -75,6 +75,7 @@ async def child(campaign_id: int, url: str, out: IO[str] | None) -> dict[str, An
     """Run one recount like ``brandhub recount`` and measure it (in the child process)."""
     from brandhub.db import Database
     from brandhub.settings import Settings
+    from brandhub.voting.export import lines
     from brandhub.voting.recount import recount
 
     db = Database(Settings(database_url=url))
@@ -82,7 +83,11 @@ async def child(campaign_id: int, url: str, out: IO[str] | None) -> dict[str, An
     started = time.perf_counter()
     try:
         async with db.read() as session:
-            report = await recount(session, campaign_id, export=out, secret="bench-secret")
+            report = await recount(session, campaign_id, secret="bench-secret")
+        if out is not None:  # as `brandhub recount --export`: a second, pseudonym-ordered pass
+            async with db.read() as session:
+                async for line in lines(session, campaign_id):
+                    out.write(line)
     finally:
         await db.dispose()
     return {

@@ -1,8 +1,9 @@
 """Bulk-load a campaign's votes in exactly the state castVote would leave (for benchmarks).
 
 For each voter, ``votes_per_voter`` APPROVAL supports on distinct random proposals, cast
-in order: the vote rows, one ``vote.cast`` event per vote with its hash chain (payload
-shaped as voting/service.py's _append_event), the voter's chain head, the slotted tally
+in order: the vote rows, one ``vote.cast`` event per vote with its hash chain (built by
+voting/chain.py as the service builds it, voter pseudonymised with ``SECRET``), the voter's
+chain head and pseudonym, the slotted tally
 counters (slot = voter % TALLY_SLOTS) and the campaign counters — computed with the same
 pure functions (methods.vote_delta, chain.link). Written with COPY in batches.
 """
@@ -24,6 +25,7 @@ from brandhub.voting.methods import TallyDelta, VotingMethod
 from brandhub.voting.models import TALLY_SLOTS
 
 BATCH = 50_000
+SECRET = "bench-secret"  # benchlib's servers run with this BRANDHUB_SECRET_KEY
 VOTE_COLUMNS = ["campaign_id", "voter_id", "proposal_id", "value", "weight", "pending", "cast_at"]
 EVENT_COLUMNS = ["campaign_id", "voter_id", "seq", "payload", "prev_hash", "hash", "at"]
 
@@ -40,25 +42,23 @@ def _voter_rows(
     campaign_id: int, voter: int, proposals: Sequence[int], start: datetime, with_events: bool
 ) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...] | None]]:
     """(vote row, event row) for each of one voter's votes, chaining the events."""
-    head = chain.GENESIS
+    state = chain.ChainState(campaign_id, chain.pseudonym(SECRET, campaign_id, voter))
     for seq, proposal in enumerate(proposals, 1):
         at = start + timedelta(milliseconds=seq)
         vote = (campaign_id, voter, proposal, 1, 1.0, False, at)
         event = None
         if with_events:
-            payload = {
-                "type": "vote.cast",
-                "proposal": proposal,
-                "value": 1,
-                "weight": 1.0,
-                "campaign": campaign_id,
-                "voter": voter,
-                "seq": seq,
-                "at": at.isoformat(),
-            }
-            digest = chain.link(head, payload)
-            event = (campaign_id, voter, seq, json.dumps(payload), head, digest, at)
-            head = digest
+            appended = chain.append(state, chain.cast_event(proposal, 1, 1.0), at)
+            event = (
+                campaign_id,
+                voter,
+                seq,
+                json.dumps(appended.payload),
+                appended.prev_hash,
+                appended.hash,
+                at,
+            )
+            state = appended.state
         yield vote, event
 
 
@@ -93,7 +93,9 @@ async def load_votes(
                 head, seq = event[5], event[2]
             counters.tallies[(vote[2], slot)] += delta
         if with_events:
-            chains.append((campaign_id, voter, seq, head))
+            chains.append(
+                (campaign_id, voter, chain.pseudonym(SECRET, campaign_id, voter), seq, head)
+            )
         totals = counters.campaign[slot]
         totals[0] += 1
         totals[1] += delta.weight_sum * votes_per_voter
@@ -144,5 +146,7 @@ async def _write_counters(
     )
     if chains:
         await conn.copy_records_to_table(
-            "voter_chain", columns=["campaign_id", "voter_id", "seq", "head"], records=chains
+            "voter_chain",
+            columns=["campaign_id", "voter_id", "pseudonym", "seq", "head"],
+            records=chains,
         )

@@ -1,4 +1,5 @@
-"""The Starlette application: /graphql, the web app and widget, /healthz, /readyz, /metrics."""
+"""The Starlette application: /graphql, the web app and widget, the audit routes, /healthz,
+/readyz, /metrics."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from cross_web import HTTPException  # what Strawberry's views answer as HTTP errors
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -19,6 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from brandhub.audit_http import KEYS_PATH, audit_file, published_keys
 from brandhub.auth.passwords import Passwords
 from brandhub.auth.throttle import Throttle
 from brandhub.broadcast import Broadcast
@@ -36,6 +39,7 @@ from brandhub.schema.metrics import Metrics, operation_metrics
 from brandhub.settings import Settings
 from brandhub.site import Site
 from brandhub.state import AppState
+from brandhub.voting import keys
 from brandhub.web_middleware import BodyLimit, HttpMetrics, RequestLog
 
 log = logging.getLogger("brandhub")
@@ -131,6 +135,18 @@ async def _check_database(db: Database) -> None:
         log.error("database unavailable at start: %s", problem.message)
 
 
+async def _ensure_signing_key(state: AppState) -> None:
+    """Create the seal-signing key on first start; refuse to start if the secret cannot open
+    the current one (a process with the wrong BRANDHUB_SECRET_KEY must not serve)."""
+    try:
+        async with state.db.unit_of_work() as session:
+            await keys.current_signer(session, secret=state.settings.secret_key, now=state.now())
+    except keys.SigningKeyError:
+        raise
+    except (SQLAlchemyError, OSError) as error:  # database down or not migrated yet
+        log.warning("signing key not checked at start (%s); it is created at first close", error)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the application; resources live in its lifespan."""
     settings = settings or Settings()
@@ -169,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             trusted_proxies=trusted_networks(settings.trusted_proxies),
         )
         state.embed_origins = OriginAllowlist(db, settings.embed_origins_ttl_seconds)
+        await _ensure_signing_key(state)
         await state.broadcast.start()
         await _check_database(db)
         if runner is not None:
@@ -195,6 +212,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
+            Route(KEYS_PATH, published_keys),
+            Route("/audit/{campaign}.ndjson", audit_file),
             *site.routes(),
         ],
         middleware=[

@@ -1,19 +1,16 @@
-"""The ``brandhub`` command: serve, migrate, worker, schema."""
+"""The ``brandhub`` command: serve, migrate, worker, schema, recount, verify, keys, partner."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
-import tempfile
-from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
-from typing import IO
+from collections.abc import Sequence
 
 from pydantic import ValidationError
 
 from brandhub import logs
+from brandhub.audit_commands import add_audit_commands
 from brandhub.database_errors import check_url, explain
 from brandhub.partners.commands import add_partner_commands
 from brandhub.settings import Settings
@@ -88,83 +85,6 @@ def _schema(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _progress(done: int, total: int) -> None:
-    width = 30
-    filled = width * done // total if total else width
-    percent = 100 * done // total if total else 100
-    sys.stderr.write(
-        f"\r[{'#' * filled}{' ' * (width - filled)}] {percent:3d}% {done}/{total} events"
-    )
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-def campaign_pk(text: str) -> int:
-    """A campaign given by its numeric id or its global id (a usage error otherwise)."""
-    if text.isdigit():
-        return int(text)
-    from brandhub.schema.relay import decode_id
-
-    pk = decode_id(text, "Campaign")
-    if pk is None:
-        raise argparse.ArgumentTypeError(
-            f"not a campaign id: {text!r} (give 12 or Q2FtcGFpZ246MTI)"
-        )
-    return pk
-
-
-def _recount(args: argparse.Namespace, settings: Settings) -> int:
-    from brandhub.db import Database
-    from brandhub.errors import NotFound
-    from brandhub.voting.recount import recount
-
-    async def run(export: IO[str] | None) -> int:
-        db = Database(settings)
-        try:
-            async with db.read() as session:
-                report = await recount(
-                    session,
-                    args.campaign,
-                    export=export,
-                    secret=settings.secret_key,
-                    progress=_progress if sys.stderr.isatty() or args.progress else None,
-                )
-        except NotFound as error:
-            print(f"brandhub recount: {error.message}", file=sys.stderr)
-            return USAGE
-        finally:
-            await db.dispose()
-        print(f"campaign {report.campaign_id}: {report.events} events from {report.voters} voters")
-        for difference in report.differences:
-            print(f"DIFFERENCE: {difference}")
-        print("recount matches the stored tallies and results" if report.ok else "recount FAILED")
-        return 0 if report.ok else DIFFERENCE
-
-    if not args.export:
-        return asyncio.run(run(None))
-    return _exporting(Path(args.export), run)
-
-
-def _exporting(target: Path, run: Callable[[IO[str]], Awaitable[int]]) -> int:
-    """Run ``run`` writing into a file beside ``target``; it becomes ``target`` only on a
-    finished recount, so a failed one leaves no file (and never truncates an older export)."""
-    try:
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    except OSError as error:
-        print(f"brandhub recount: cannot write {target}: {error.strerror}", file=sys.stderr)
-        return USAGE
-    partial = Path(name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as export:
-            code = asyncio.run(run(export))
-        if code in (0, DIFFERENCE):
-            partial.replace(target)
-        return code
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one subcommand per verb."""
     root = argparse.ArgumentParser(prog="brandhub", description=__doc__)
@@ -192,13 +112,7 @@ def parser() -> argparse.ArgumentParser:
         run=_schema, database=False
     )
 
-    count = verbs.add_parser("recount", help="replay a campaign's vote log and check everything")
-    count.add_argument("campaign", type=campaign_pk, help="campaign id (numeric or global)")
-    count.add_argument(
-        "--export", metavar="FILE", help="write the log as NDJSON, voters pseudonymised"
-    )
-    count.add_argument("--progress", action="store_true", help="show progress even when not a tty")
-    count.set_defaults(run=_recount)
+    add_audit_commands(verbs)
 
     add_partner_commands(verbs)
     return root

@@ -129,7 +129,12 @@ async def seed(settings: Settings) -> None:
         for voter, proposal_id in [(people[1], ids[0]), (people[2], ids[0]), (people[2], ids[1])]:
             async with db.unit_of_work() as session:
                 await voting.cast_vote(
-                    session, voter=voter, proposal_id=proposal_id, value=1, now=now
+                    session,
+                    voter=voter,
+                    proposal_id=proposal_id,
+                    value=1,
+                    now=now,
+                    secret=settings.secret_key,
                 )
         # The partner's API key is not logged (logs are kept and shipped; keys must not be):
         # the operator issues one with `brandhub partner issue-key soupworks`.

@@ -93,11 +93,16 @@ class TestVotesAndClosing:
                     proposal_id=world.proposal_ids[0],
                     value=1,
                     now=clock.now,
+                    secret="test-secret",
                 )
 
         async with state.db.unit_of_work() as session:
             await closing.close_campaign(
-                session, actor=world.owner, campaign_id=world.campaign_id, now=clock.now
+                session,
+                actor=world.owner,
+                campaign_id=world.campaign_id,
+                now=clock.now,
+                secret="test-secret",
             )
             voting = asyncio.create_task(late_vote())
             await asyncio.sleep(0.3)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import random
 
@@ -14,11 +12,12 @@ from sqlalchemy import select, update
 from brandhub.cli import main
 from brandhub.community import proposals
 from brandhub.errors import DomainError
-from brandhub.voting import closing, service
+from brandhub.voting import chain, closing, service
 from brandhub.voting.models import TallySlot, Vote, VoteEvent
 from brandhub.voting.recount import recount
 from tests.voting.world import build_world
 
+SECRET = "test-secret"
 METHODS = {
     "APPROVAL": {"method": "APPROVAL", "votes_per_member": 3},
     "SCORE": {"method": "SCORE"},
@@ -49,10 +48,11 @@ async def random_votes(state, world, rng: random.Random, clock, operations: int)
                         campaign_id=world.campaign_id,
                         ranking=ranking,
                         now=clock.now,
+                        secret=SECRET,
                     )
                 elif rng.random() < 0.25:
                     await service.retract_vote(
-                        session, voter=voter, proposal_id=proposal, now=clock.now
+                        session, voter=voter, proposal_id=proposal, now=clock.now, secret=SECRET
                     )
                 else:
                     value = {
@@ -61,7 +61,12 @@ async def random_votes(state, world, rng: random.Random, clock, operations: int)
                         "QUADRATIC": rng.choice([-3, -1, 1, 2, 4]),
                     }[method]
                     await service.cast_vote(
-                        session, voter=voter, proposal_id=proposal, value=value, now=clock.now
+                        session,
+                        voter=voter,
+                        proposal_id=proposal,
+                        value=value,
+                        now=clock.now,
+                        secret=SECRET,
                     )
             accepted += 1
         except DomainError:
@@ -86,7 +91,11 @@ class TestRecountMatchesLiveState:
         assert report.events == accepted
         async with state.db.unit_of_work() as session:
             await closing.close_campaign(
-                session, actor=world.owner, campaign_id=world.campaign_id, now=clock.now
+                session,
+                actor=world.owner,
+                campaign_id=world.campaign_id,
+                now=clock.now,
+                secret=SECRET,
             )
         assert (await run_recount(state, world.campaign_id)).differences == []
 
@@ -96,14 +105,23 @@ class TestRecountMatchesLiveState:
         for voter, proposal in [(world.members[0], kept), (world.members[1], withdrawn)]:
             async with state.db.unit_of_work() as session:
                 await service.cast_vote(
-                    session, voter=voter, proposal_id=proposal, value=1, now=clock.now
+                    session,
+                    voter=voter,
+                    proposal_id=proposal,
+                    value=1,
+                    now=clock.now,
+                    secret=SECRET,
                 )
         async with state.db.unit_of_work() as session:
             await proposals.withdraw_proposal(
                 session, actor=world.members[0], proposal_id=withdrawn, now=clock.now
             )
             await closing.close_campaign(
-                session, actor=world.owner, campaign_id=world.campaign_id, now=clock.now
+                session,
+                actor=world.owner,
+                campaign_id=world.campaign_id,
+                now=clock.now,
+                secret=SECRET,
             )
         async with state.db.read() as session:
             stored = await session.get(closing.CampaignResultRow, world.campaign_id)
@@ -117,7 +135,12 @@ class TestTampering:
         for voter in world.members:
             async with state.db.unit_of_work() as session:
                 await service.cast_vote(
-                    session, voter=voter, proposal_id=world.proposal_ids[0], value=1, now=clock.now
+                    session,
+                    voter=voter,
+                    proposal_id=world.proposal_ids[0],
+                    value=1,
+                    now=clock.now,
+                    secret=SECRET,
                 )
         return world
 
@@ -162,7 +185,7 @@ class TestTampering:
     ):
         world = await self.world_with_votes(state, clock)
         monkeypatch.setenv("BRANDHUB_DATABASE_URL", settings.database_url)
-        monkeypatch.setenv("BRANDHUB_SECRET_KEY", "audit-key")
+        monkeypatch.setenv("BRANDHUB_SECRET_KEY", SECRET)
         export = tmp_path / "log.ndjson"
         assert (
             await asyncio.to_thread(
@@ -172,13 +195,13 @@ class TestTampering:
         )
         assert "recount matches" in capsys.readouterr().out
         lines = [json.loads(line) for line in export.read_text().splitlines()]
-        assert len(lines) == 4
+        events = [line for line in lines if line["kind"] == "event"]
+        assert len(events) == 4
         voter = world.members[0].id
-        expected = hmac.new(
-            b"audit-key", f"{world.campaign_id}:{voter}".encode(), hashlib.sha256
-        ).hexdigest()[:32]
-        assert expected in {line["payload"]["voter"] for line in lines}
-        assert all(isinstance(line["payload"]["voter"], str) for line in lines)
+        assert chain.pseudonym(SECRET, world.campaign_id, voter) in {
+            e["payload"]["voter"] for e in events
+        }
+        assert all(isinstance(e["payload"]["voter"], str) for e in events)
         async with state.db.unit_of_work() as session:
             event = await session.scalar(select(VoteEvent).limit(1))
             event.payload = {**event.payload, "value": 2}

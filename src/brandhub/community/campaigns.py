@@ -18,7 +18,7 @@ from brandhub.community.permissions import require_role
 from brandhub.community.phases import check_transition
 from brandhub.errors import DomainError, InvalidInput, ManyErrors, NotFound
 from brandhub.partners.handoffs import invite_partners
-from brandhub.voting.methods import VotingMethod, VotingRules
+from brandhub.voting.methods import DEFAULT_PRIOR_STRENGTH, VotingMethod, VotingRules
 from brandhub.voting.weights import WeightingPolicy
 
 CUSTOM_TEMPLATE = "custom"
@@ -36,6 +36,7 @@ class RulesInput:
     support_threshold: float | None = None
     min_account_age_hours: int = 0
     max_voter_share: float | None = None
+    score_prior_strength: float | None = None
 
 
 def _range(
@@ -90,6 +91,30 @@ def check_rules(rules: RulesInput) -> VotingRules:
                 field=["voting", "votesPerMember"],
             )
         )
+    if rules.max_voter_share is not None and method is VotingMethod.RANKED:
+        problems.append(
+            InvalidInput(
+                "maxVoterShare does not apply to RANKED voting: a ballot's weight is not a "
+                "share of any one proposal's score.",
+                field=["voting", "maxVoterShare"],
+            )
+        )
+    if rules.score_prior_strength is not None and method is not VotingMethod.SCORE:
+        problems.append(
+            InvalidInput(
+                "scorePriorStrength applies to SCORE voting only.",
+                field=["voting", "scorePriorStrength"],
+            )
+        )
+    elif rules.score_prior_strength is not None and not (
+        0 <= rules.score_prior_strength <= 1_000_000
+    ):
+        problems.append(
+            InvalidInput(
+                "scorePriorStrength must be between 0 and 1000000.",
+                field=["voting", "scorePriorStrength"],
+            )
+        )
     if rules.support_threshold is not None and method is VotingMethod.RANKED:
         problems.append(
             InvalidInput(
@@ -108,6 +133,11 @@ def check_rules(rules: RulesInput) -> VotingRules:
         support_threshold=rules.support_threshold,
         min_account_age_hours=rules.min_account_age_hours,
         max_voter_share=rules.max_voter_share,
+        score_prior_strength=(
+            DEFAULT_PRIOR_STRENGTH
+            if rules.score_prior_strength is None
+            else rules.score_prior_strength
+        ),
     )
 
 
@@ -122,6 +152,7 @@ def rules_of(campaign: Campaign) -> VotingRules:
         support_threshold=campaign.support_threshold,
         min_account_age_hours=campaign.min_account_age_hours,
         max_voter_share=campaign.max_voter_share,
+        score_prior_strength=campaign.score_prior_strength,
     )
 
 
@@ -206,6 +237,7 @@ async def create_campaign(
         support_threshold=checked.support_threshold,
         min_account_age_hours=checked.min_account_age_hours,
         max_voter_share=checked.max_voter_share,
+        score_prior_strength=checked.score_prior_strength,
         submissions_close_at=submissions_close_at,
         voting_closes_at=voting_closes_at,
         phase=Phase.DRAFT,

@@ -96,6 +96,7 @@ class Campaign(SQLModel, table=True):
     support_threshold: float | None = Field(default=None)
     min_account_age_hours: int = Field(default=0)
     max_voter_share: float | None = Field(default=None)
+    score_prior_strength: float = Field(default=5.0)
     phase: str = Field(default=Phase.DRAFT, max_length=12, index=True)
     submissions_close_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     voting_closes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

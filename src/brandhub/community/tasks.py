@@ -24,7 +24,11 @@ async def advance_phases(ctx: JobContext) -> list[int]:
             async with ctx.db.unit_of_work() as session:
                 if target is Phase.CLOSED:
                     await close_campaign(
-                        session, actor=None, campaign_id=campaign_id, now=ctx.now()
+                        session,
+                        actor=None,
+                        campaign_id=campaign_id,
+                        now=ctx.now(),
+                        secret=ctx.settings.secret_key,
                     )
                 else:
                     await campaigns.move_phase(

@@ -46,6 +46,9 @@ def snapshot(handoff: Handoff, brand: Brand) -> dict[str, Any]:
         "labelMode": handoff.label_mode,
         "coBranding": handoff.co_branding,
         "resultSummary": handoff.result_summary,
+        # The campaign's signed seal: a copy held outside brandhub's database, against which
+        # any later audit export can be checked (`brandhub verify FILE --seal SEAL.json`).
+        "seal": handoff.seal,
     }
 
 
@@ -97,6 +100,7 @@ async def create_handoffs(
     campaign: Campaign,
     winner: Proposal,
     result_summary: dict[str, Any],
+    seal: dict[str, Any] | None = None,
     now: datetime,
 ) -> list[Handoff]:
     """Freeze the winner's latest revision and hand it to every invited partner (RECEIVED)."""
@@ -128,6 +132,7 @@ async def create_handoffs(
             label_mode=brand.label_mode,
             co_branding=co_branding(brand.name, brand.label_mode, partner.powered_by_label),
             result_summary=copy.deepcopy(result_summary),
+            seal=copy.deepcopy(seal),
             status=HandoffStatus.RECEIVED,
             created_at=now,
             updated_at=now,

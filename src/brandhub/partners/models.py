@@ -99,6 +99,8 @@ class Handoff(SQLModel, table=True):
     label_mode: str = Field(max_length=8)
     co_branding: str = Field(max_length=300)
     result_summary: dict[str, Any] = Field(sa_column=Column(JSONType, nullable=False))
+    # The campaign's signed seal, as sent in the handoff.received webhook (null before 0007).
+    seal: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
     status: str = Field(default=HandoffStatus.RECEIVED, max_length=16, index=True)
     last_sequence: int = Field(default=0)
     quote_currency: str | None = Field(default=None, max_length=3)

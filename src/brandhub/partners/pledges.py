@@ -2,7 +2,9 @@
 
 The total per proposal is a counter updated in the pledge's transaction. When it reaches the
 accepted quote's moq, the demand is ``moqReached``: pledges lock, the partner gets a webhook
-and the brand's owners a notification.
+and the brand's owners a notification. In a PLEDGE-weighted campaign in VOTING, a pledge or
+a cancellation re-weights the member's current votes in the same transaction
+(``voting.reweight``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from brandhub.partners.models import (
     PledgeTotal,
 )
 from brandhub.partners.transitions import PLEDGEABLE
+from brandhub.voting.reweight import reweight_voter
 
 MAX_UNITS_PER_PLEDGE = 10_000
 VOTING_STATUSES = (ProposalStatus.ACTIVE, ProposalStatus.SHORTLISTED)
@@ -142,8 +145,27 @@ async def check_moq(session: AsyncSession, *, handoff: Handoff, now: datetime) -
     return True
 
 
+async def _reweight(
+    session: AsyncSession, *, campaign: Campaign, member: Member, now: datetime, secret: str
+) -> None:
+    """Votes weighted by pledges follow them (PLEDGE weighting, during VOTING only)."""
+    if campaign.phase != Phase.VOTING or campaign.weighting != "PLEDGE":
+        return
+    assert campaign.id is not None and member.id is not None
+    units = await pledged_units(session, campaign_id=campaign.id, member_id=member.id)
+    await reweight_voter(
+        session, campaign=campaign, member=member, pledged_units=units, now=now, secret=secret
+    )
+
+
 async def pledge(
-    session: AsyncSession, *, member: Member, proposal_id: int, units: int, now: datetime
+    session: AsyncSession,
+    *,
+    member: Member,
+    proposal_id: int,
+    units: int,
+    now: datetime,
+    secret: str,
 ) -> Pledge:
     """Pledge units on a proposal in VOTING, or on the winner once a quote is accepted."""
     assert member.id is not None
@@ -185,11 +207,12 @@ async def pledge(
     await session.flush()
     if target is not None:
         await check_moq(session, handoff=target, now=now)
+    await _reweight(session, campaign=campaign, member=member, now=now, secret=secret)
     return row
 
 
 async def cancel_pledge(
-    session: AsyncSession, *, member: Member, pledge_id: int, now: datetime
+    session: AsyncSession, *, member: Member, pledge_id: int, now: datetime, secret: str
 ) -> Pledge:
     """Cancel one's own pledge, unless the product reached its moq (``Locked``)."""
     row = await session.scalar(select(Pledge).where(Pledge.id == pledge_id).with_for_update())
@@ -211,4 +234,7 @@ async def cancel_pledge(
     row.cancelled_at = now
     await _add_to_total(session, row.proposal_id, -row.units, -1)
     await session.flush()
+    campaign = await session.get(Campaign, row.campaign_id)
+    assert campaign is not None
+    await _reweight(session, campaign=campaign, member=member, now=now, secret=secret)
     return row

@@ -83,6 +83,11 @@ def unavailable() -> UserError:
     return UserError(code=ErrorCode.SERVICE_UNAVAILABLE, message=UNAVAILABLE_MESSAGE)
 
 
+def integrity_failure(message: str) -> PublicError:
+    """Stored data no longer matches what was sealed (e.g. a receipt's proof)."""
+    return PublicError(message, "INTEGRITY_FAILURE")
+
+
 def should_mask(error: GraphQLError) -> bool:
     """Mask anything raised by our code that is not a deliberate public error."""
     original = error.original_error

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
 from brandhub.auth.models import Member
 from brandhub.community.models import Brand, Campaign, Comment, Membership, Proposal, Revision
 from brandhub.db import Database
-from brandhub.voting import counters
+from brandhub.voting import counters, reads
 from brandhub.voting.methods import Tally
-from brandhub.voting.models import CampaignSlot
 
 
 def by_id_loader(db: Database, model: Any) -> DataLoader[int, Any]:
@@ -75,9 +74,9 @@ class Loaders:
         return self.get("tally", _tally_loader)
 
     @property
-    def campaign_sums(self) -> DataLoader[int, tuple[float, float]]:
-        """(Σ weight, Σ weight·value) of each campaign, for the SCORE prior."""
-        return self.get("campaign_sums", _campaign_sums_loader)
+    def board(self) -> DataLoader[int, reads.Board | None]:
+        """Each campaign's live board (scores exactly as the leaderboard ranks them)."""
+        return self.get("board", _board_loader)
 
     @property
     def role(self) -> DataLoader[tuple[int, int], str | None]:
@@ -129,19 +128,13 @@ def _tally_loader(db: Database) -> DataLoader[int, Tally]:
     return DataLoader(load_fn=load)
 
 
-def _campaign_sums_loader(db: Database) -> DataLoader[int, tuple[float, float]]:
-    async def load(ids: Sequence[int]) -> list[tuple[float, float]]:
+def _board_loader(db: Database) -> DataLoader[int, reads.Board | None]:
+    async def load(ids: Sequence[int]) -> list[reads.Board | None]:
+        boards: list[reads.Board | None] = []
         async with db.read() as session:
-            rows = await session.execute(
-                select(
-                    CampaignSlot.campaign_id,
-                    func.sum(CampaignSlot.weight_sum),
-                    func.sum(CampaignSlot.value_sum),
-                )
-                .where(CampaignSlot.campaign_id.in_(ids))
-                .group_by(CampaignSlot.campaign_id)
-            )
-            found = {cid: (float(w), float(v)) for cid, w, v in rows}
-        return [found.get(i, (0.0, 0.0)) for i in ids]
+            for campaign_id in ids:
+                campaign = await session.get(Campaign, campaign_id)
+                boards.append(await reads.board(session, campaign) if campaign else None)
+        return boards
 
     return DataLoader(load_fn=load)

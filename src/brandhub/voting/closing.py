@@ -1,4 +1,5 @@
-"""Closing a campaign: compute and store the result, mark the winner, hand off to partners."""
+"""Closing a campaign: compute and store the result, seal and sign it, mark the winner, hand
+off to partners (who receive the signed seal with the handoff)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from brandhub.auth.models import Member
 from brandhub.community.campaigns import move_phase, rules_of
 from brandhub.community.models import Campaign, Phase, Proposal, ProposalStatus
 from brandhub.partners.handoffs import create_handoffs
-from brandhub.voting import chain
-from brandhub.voting.models import Ballot, CampaignResultRow, Vote, VoterChain
+from brandhub.voting import scoring, sealing
+from brandhub.voting.counters import LISTED
+from brandhub.voting.models import Ballot, CampaignResultRow, Vote
 from brandhub.voting.ranking import CampaignResult
-from brandhub.voting.results import compute_result
+from brandhub.voting.results import compute_result, result_document
 
-RANKABLE = (ProposalStatus.ACTIVE, ProposalStatus.SHORTLISTED, ProposalStatus.WINNER)
+RANKABLE = LISTED
 
 
 async def candidates_of(session: AsyncSession, campaign_id: int) -> dict[int, datetime]:
@@ -51,50 +53,50 @@ async def result_of(session: AsyncSession, campaign: Campaign) -> CampaignResult
     return result
 
 
-async def chain_seal(session: AsyncSession, campaign_id: int) -> str:
-    """The digest over every voter's chain head in the campaign."""
-    rows = await session.execute(
-        select(VoterChain.voter_id, VoterChain.seq, VoterChain.head).where(
-            VoterChain.campaign_id == campaign_id
-        )
-    )
-    return chain.seal(rows.all())
-
-
-def ranking_rows(result: CampaignResult) -> list[dict[str, Any]]:
-    """The stored form of a ranking."""
-    return [{"rank": e.rank, "proposal": e.proposal_id, "score": e.score} for e in result.ranking]
-
-
 async def close_campaign(
-    session: AsyncSession, *, actor: Member | None, campaign_id: int, now: datetime
+    session: AsyncSession, *, actor: Member | None, campaign_id: int, now: datetime, secret: str
 ) -> Campaign:
-    """VOTING → CLOSED: store the result, mark the winner, create partner handoffs."""
+    """VOTING → CLOSED: store the result, mark the winner, seal and sign, create handoffs."""
     campaign = await move_phase(
         session, actor=actor, campaign_id=campaign_id, to=Phase.CLOSED, now=now
     )
     result = await result_of(session, campaign)
-    session.add(
-        CampaignResultRow(
-            campaign_id=campaign_id,
-            winner_id=result.winner,
-            voters=result.voters,
-            quorum_met=result.quorum_met,
-            ranking=ranking_rows(result),
-            seal=await chain_seal(session, campaign_id),
-            computed_at=now,
-        )
-    )
     if result.winner is not None:
         await session.execute(
             update(Proposal)
             .where(Proposal.id == result.winner)
             .values(status=ProposalStatus.WINNER, updated_at=now)
         )
+    document = result_document(result)
+    sealed = await sealing.seal_campaign(
+        session,
+        campaign=campaign,
+        setup=await sealing.setup_document(session, campaign, rules_of(campaign)),
+        result=document,
+        now=now,
+        secret=secret,
+    )
+    session.add(
+        CampaignResultRow(
+            campaign_id=campaign_id,
+            winner_id=result.winner,
+            voters=result.voters,
+            quorum_met=result.quorum_met,
+            ranking=document["ranking"],
+            seal=sealed.root,
+            computed_at=now,
+        )
+    )
+    if result.winner is not None:
         winner = await session.get(Proposal, result.winner)
         assert winner is not None
         await create_handoffs(
-            session, campaign=campaign, winner=winner, result_summary=summary(result), now=now
+            session,
+            campaign=campaign,
+            winner=winner,
+            result_summary=summary(result),
+            seal=sealing.signed_seal(sealed),
+            now=now,
         )
     await session.flush()
     return campaign
@@ -105,5 +107,8 @@ def summary(result: CampaignResult) -> dict[str, Any]:
     return {
         "voters": result.voters,
         "quorumMet": result.quorum_met,
-        "top": [{"rank": e.rank, "score": e.score} for e in result.ranking[:3]],
+        "top": [
+            {"rank": e.rank, "score": float(e.score), "exactScore": scoring.text(e.score)}
+            for e in result.ranking[:3]
+        ],
     }

@@ -7,9 +7,58 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from brandhub.community.models import Proposal, ProposalStatus
 from brandhub.voting import statements
-from brandhub.voting.methods import Tally, TallyDelta
-from brandhub.voting.models import TALLY_SLOTS, CampaignSlot, TallySlot
+from brandhub.voting.methods import Tally, TallyDelta, VotingMethod, VotingRules
+from brandhub.voting.models import TALLY_SLOTS, TallyBin, TallySlot
+from brandhub.voting.scoring import quanta
+
+# Proposals that take part in the result (and the live ranking).
+LISTED = (ProposalStatus.ACTIVE, ProposalStatus.SHORTLISTED, ProposalStatus.WINNER)
+Votes = Mapping[int, tuple[int, float]]
+
+
+def capped(rules: VotingRules) -> bool:
+    """True when the campaign keeps weight histograms (a capped voter share)."""
+    return rules.max_voter_share is not None and rules.method is not VotingMethod.RANKED
+
+
+def _counted(votes: Votes) -> bool:
+    return any(weight > 0 for _, weight in votes.values())
+
+
+async def votes_of(
+    session: AsyncSession, campaign_id: int, voter_id: int
+) -> dict[int, tuple[int, float]]:
+    """A voter's current votes {proposal: (value, weight)}."""
+    rows = await session.execute(
+        statements.VOTES_OF, {"campaign_id": campaign_id, "voter_id": voter_id}
+    )
+    return {pid: (value, weight) for pid, value, weight in rows}
+
+
+async def record(
+    session: AsyncSession,
+    rules: VotingRules,
+    campaign_id: int,
+    voter_id: int,
+    before: Votes,
+    after: Votes,
+    deltas: Mapping[int, TallyDelta],
+) -> None:
+    """Apply one voter's change: tally deltas, weight histograms (when capped), and the
+    campaign's distinct-voter count and sums."""
+    slot = slot_of(voter_id)
+    await add_to_proposal(session, campaign_id=campaign_id, deltas=deltas, slot=slot)
+    if capped(rules):
+        changes = bin_changes(before, after)
+        if changes:
+            await add_to_bins(session, campaign_id=campaign_id, changes=changes, slot=slot)
+    total = TallyDelta()
+    for d in deltas.values():
+        total = total + d
+    voters = int(_counted(after)) - int(_counted(before))
+    await add_to_campaign(session, campaign_id=campaign_id, slot=slot, voters=voters, delta=total)
 
 
 def slot_of(voter_id: int) -> int:
@@ -80,15 +129,80 @@ async def proposal_tallies(
     return {pid: Tally(int(v), int(p), float(w), float(s)) for pid, v, p, w, s in rows}
 
 
-async def campaign_totals(session: AsyncSession, campaign_id: int) -> Tally:
-    """Campaign-wide counters summed from their slots (voters = distinct counted voters)."""
+def bin_changes(before: Votes, after: Votes) -> dict[tuple[int, int], tuple[int, int]]:
+    """Histogram changes {(proposal, weight in quanta): (Δ voters, Δ Σ value)} of a change
+    from ``before`` to ``after`` (a voter's votes {proposal: (value, weight)})."""
+    changes: dict[tuple[int, int], tuple[int, int]] = {}
+    for votes, sign in ((before, -1), (after, 1)):
+        for proposal, (value, weight) in votes.items():
+            if before.get(proposal) == after.get(proposal):
+                continue
+            q = quanta(weight)
+            if q == 0:
+                continue
+            voters, values = changes.get((proposal, q), (0, 0))
+            changes[(proposal, q)] = (voters + sign, values + sign * value)
+    return {key: change for key, change in changes.items() if change != (0, 0)}
+
+
+async def add_to_bins(
+    session: AsyncSession,
+    *,
+    campaign_id: int,
+    changes: Mapping[tuple[int, int], tuple[int, int]],
+    slot: int,
+) -> None:
+    """Apply histogram changes to counter rows ``slot`` (in key order: no deadlocks)."""
+    for proposal_id, q in sorted(changes):
+        voters, value_sum = changes[(proposal_id, q)]
+        await session.execute(
+            statements.ADD_TO_BIN,
+            {
+                "proposal_id": proposal_id,
+                "quanta": q,
+                "slot": slot,
+                "campaign_id": campaign_id,
+                "voters": voters,
+                "value_sum": value_sum,
+            },
+        )
+
+
+async def proposal_bins(
+    session: AsyncSession, campaign_id: int, proposal_id: int | None = None
+) -> dict[int, dict[int, tuple[int, int]]]:
+    """Each listed proposal's weight histogram {quanta: (voters, Σ value)}, summed from slots
+    (or one proposal's, listed or not)."""
+    query = select(
+        TallyBin.proposal_id,
+        TallyBin.quanta,
+        func.sum(TallyBin.voters),
+        func.sum(TallyBin.value_sum),
+    ).group_by(TallyBin.proposal_id, TallyBin.quanta)
+    if proposal_id is not None:
+        query = query.where(TallyBin.proposal_id == proposal_id)
+    else:
+        query = query.join(Proposal, Proposal.id == TallyBin.proposal_id).where(
+            TallyBin.campaign_id == campaign_id, Proposal.status.in_(LISTED)
+        )
+    rows = await session.execute(query)
+    bins: dict[int, dict[int, tuple[int, int]]] = {}
+    for proposal_id, q, voters, value_sum in rows:
+        if voters:
+            bins.setdefault(proposal_id, {})[q] = (int(voters), int(value_sum))
+    return bins
+
+
+async def listed_sums(session: AsyncSession, campaign_id: int) -> tuple[float, float]:
+    """(Σ weight, Σ weight·value) over the listed proposals: the SCORE prior's inputs."""
     row = (
         await session.execute(
             select(
-                func.coalesce(func.sum(CampaignSlot.voters), 0),
-                func.coalesce(func.sum(CampaignSlot.weight_sum), 0.0),
-                func.coalesce(func.sum(CampaignSlot.value_sum), 0.0),
-            ).where(CampaignSlot.campaign_id == campaign_id)
+                func.coalesce(func.sum(TallySlot.weight_sum), 0.0),
+                func.coalesce(func.sum(TallySlot.value_sum), 0.0),
+            )
+            .join(Proposal, Proposal.id == TallySlot.proposal_id)
+            .where(TallySlot.campaign_id == campaign_id, Proposal.status.in_(LISTED))
         )
     ).one()
-    return Tally(voters=int(row[0]), weight_sum=float(row[1]), value_sum=float(row[2]))
+    return float(row[0]), float(row[1])

@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from itertools import accumulate
+from fractions import Fraction
 from types import MappingProxyType
 
 from brandhub.voting.weights import WeightingPolicy
@@ -269,86 +269,14 @@ def ballot_points(ranking: Sequence[int]) -> dict[int, int]:
     return {proposal_id: k - position for position, proposal_id in enumerate(ranking)}
 
 
-def tally_votes(
-    method: VotingMethod,
-    votes: Iterable[tuple[float, float]],
-    max_voter_share: float | None = None,
-) -> Tally:
-    """Recompute one proposal's tally from its (value, weight) votes, capping shares if set."""
-    pairs = list(votes)
-    weights = [weight for _, weight in pairs]
-    if max_voter_share is not None:
-        weights = cap_voter_share(weights, max_voter_share)
+def tally_votes(method: VotingMethod, votes: Iterable[tuple[float, float]]) -> Tally:
+    """Recompute one proposal's (uncapped) tally from its (value, weight) votes."""
     tally = Tally()
-    for (value, _), weight in zip(pairs, weights, strict=True):
+    for value, weight in votes:
         tally = tally.apply(vote_delta(method, value, weight))
     return tally
 
 
-def score(
-    method: VotingMethod,
-    tally: Tally,
-    campaign_weight_sum: float,
-    campaign_value_sum: float,
-    prior_strength: float = DEFAULT_PRIOR_STRENGTH,
-) -> float:
-    """A proposal's score under ``method``.
-
-    APPROVAL: Σ weight. QUADRATIC: Σ weight·n. RANKED (live): Σ weight·ballot points.
-    SCORE: Bayesian weighted mean (C·m + Σ w·v) / (C + Σ w), where the prior m is the
-    campaign's weighted mean (0 before any vote) and C is ``prior_strength``.
-    """
-    match method:
-        case VotingMethod.APPROVAL:
-            return tally.weight_sum
-        case VotingMethod.SCORE:
-            prior = campaign_value_sum / campaign_weight_sum if campaign_weight_sum > 0 else 0.0
-            denominator = prior_strength + tally.weight_sum
-            if denominator <= 0:
-                return prior
-            return (prior_strength * prior + tally.value_sum) / denominator
-        case _:
-            return tally.value_sum
-
-
-def reaches_support_threshold(rules: VotingRules, proposal_score: float) -> bool:
+def reaches_support_threshold(rules: VotingRules, proposal_score: float | Fraction) -> bool:
     """True when a proposal's score reaches the campaign's support threshold (shortlist)."""
     return rules.support_threshold is not None and proposal_score >= rules.support_threshold
-
-
-def cap_voter_share(weights: Sequence[float], max_share: float) -> list[float]:
-    """Cap weights (water-filling) so none exceeds ``max_share`` of the capped total.
-
-    Weights above a level T are lowered to T, with T the largest level at which
-    T <= max_share · Σ min(w, T). When fewer than 1/max_share voters have a positive
-    weight this is impossible; then every positive weight is lowered to the smallest
-    one (equal shares, the fairest split available). Order is preserved; zeros stay 0.
-    """
-    if not 0 < max_share <= 1:
-        raise ValueError(f"max_share must be in (0, 1], got {max_share!r}")
-    if any(not (math.isfinite(w) and w >= 0) for w in weights):
-        raise ValueError("weights must be finite and >= 0")
-    positive = sorted((w for w in weights if w > 0), reverse=True)
-    if not positive:
-        return list(weights)
-    total = math.fsum(positive)
-    if positive[0] <= max_share * total:
-        return list(weights)
-    feasible = len(positive) * max_share >= 1
-    level = _water_level(positive, max_share) if feasible else positive[-1]
-    return [min(w, level) for w in weights]
-
-
-def _water_level(descending: list[float], max_share: float) -> float:
-    # Capping the j largest weights at T solves T = s·(j·T + rest_j), i.e.
-    # T = s·rest_j / (1 - s·j); the smallest j whose T is at least the (j+1)-th weight
-    # is the water level (and that T is then below the j-th weight).
-    suffix = [*reversed(list(accumulate(reversed(descending)))), 0.0]
-    for j in range(1, len(descending)):
-        headroom = 1 - max_share * j
-        if headroom <= 0:
-            break
-        level = max_share * suffix[j] / headroom
-        if level >= descending[j]:
-            return level
-    return descending[-1]

@@ -1,4 +1,5 @@
-"""Tables of the voting domain: votes, ballots, slotted tallies, per-voter chains, results."""
+"""Tables of the voting domain: votes, ballots, slotted tallies, per-voter chains, results,
+seals and the server's signing keys."""
 
 from __future__ import annotations
 
@@ -62,6 +63,23 @@ class TallySlot(SQLModel, table=True):
     value_sum: float = Field(default=0.0)
 
 
+class TallyBin(SQLModel, table=True):
+    """Counted votes of one weight on a proposal, slotted like ``TallySlot``.
+
+    Kept only in campaigns that cap a voter's share: capping needs each proposal's weight
+    histogram, and weights are quantised, so a proposal has few distinct ones.
+    """
+
+    __tablename__ = "tally_bin"
+
+    proposal_id: int = Field(foreign_key="proposal.id", primary_key=True, ondelete="CASCADE")
+    quanta: int = Field(primary_key=True)
+    slot: int = Field(primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    voters: int = Field(default=0)
+    value_sum: int = Field(default=0)
+
+
 class CampaignSlot(SQLModel, table=True):
     """Additive campaign-wide counters (distinct voters, sums for the SCORE prior)."""
 
@@ -78,9 +96,13 @@ class VoterChain(SQLModel, table=True):
     """A voter's position in a campaign: their event chain head; also the per-voter lock."""
 
     __tablename__ = "voter_chain"
+    # Leaves are read in pseudonym order (seal, recount) and by pseudonym range (receipts).
+    __table_args__ = (Index("ix_voter_chain_campaign_id_pseudonym", "campaign_id", "pseudonym"),)
 
     campaign_id: int = Field(foreign_key="campaign.id", primary_key=True, ondelete="CASCADE")
     voter_id: int = Field(foreign_key="member.id", primary_key=True)
+    # Empty for chains begun before migration 0007 until their voter's next change.
+    pseudonym: str = Field(default="", max_length=32)
     seq: int = Field(default=0)
     head: str = Field(default="0" * 64, max_length=64)
 
@@ -129,3 +151,39 @@ class VelocityFlag(SQLModel, table=True):
     new_account_votes: int
     window_start: datetime = Field(sa_type=UTCDateTime)
     raised_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class SigningKey(SQLModel, table=True):
+    """An Ed25519 key the server signs seals with; the private half encrypted at rest.
+
+    ``current`` is True for the one key in use and NULL for retired ones (a unique column:
+    NULLs never collide, so two processes cannot both install a current key).
+    """
+
+    __tablename__ = "signing_key"
+    __table_args__ = (UniqueConstraint("current"),)
+
+    kid: str = Field(primary_key=True, max_length=64)
+    public_key: str = Field(max_length=64)
+    private_key: str = Field(max_length=200)
+    current: bool | None = Field(default=None)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CampaignSeal(SQLModel, table=True):
+    """A closed campaign's signed seal: the statement, its signature, and what it covers."""
+
+    __tablename__ = "campaign_seal"
+
+    campaign_id: int = Field(foreign_key="campaign.id", primary_key=True, ondelete="CASCADE")
+    root: str = Field(max_length=64)
+    tree_size: int
+    closed_at: datetime = Field(sa_type=UTCDateTime)
+    key_id: str = Field(foreign_key="signing_key.kid", max_length=64)
+    signature: str = Field(max_length=100)
+    statement: dict[str, Any] = Field(sa_column=Column(JSONType, nullable=False))
+    # The campaign, rules and candidates exactly as sealed (and exported).
+    setup: dict[str, Any] = Field(sa_column=Column(JSONType, nullable=False))
+    # [first pseudonym, block root] per BLOCK_SIZE leaves: inclusion proofs read one block.
+    blocks: list[list[str]] = Field(sa_column=Column(JSONType, nullable=False))

@@ -1,7 +1,10 @@
 """Ranking: live orders (TOP, HOT, NEW), campaign results and the Schulze method.
 
-Pure: no I/O, no clock (``now`` is passed in), deterministic. Ties always break by
-the caller's tie-break key (earlier first revision), then by the smaller proposal id.
+Pure: no I/O, no clock (``now`` is passed in), deterministic. Scores are exact; proposals
+whose exact scores are equal are *tied* and the tie breaks by the documented rule:
+SCORE first puts the proposal with more counted weight ahead (an unvoted proposal never
+wins a tie against a voted one), then every method takes the earlier first revision,
+then the smaller proposal id.
 """
 
 from __future__ import annotations
@@ -10,13 +13,25 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from fractions import Fraction
 
 import numpy as np
 
-from brandhub.voting.methods import DEFAULT_PRIOR_STRENGTH, Tally, VotingMethod, score
+from brandhub.voting import scoring
+from brandhub.voting.methods import DEFAULT_PRIOR_STRENGTH, Tally, VotingMethod
 from brandhub.voting.pairwise import pairwise_matrix
+from brandhub.voting.scoring import Support
 
 HOT_GRAVITY = 1.5
+# The documented tie-break of each method (README, schema): equal exact scores only.
+TIE_BREAK = {
+    VotingMethod.APPROVAL: "equal weighted support: earlier first revision, then smaller id",
+    VotingMethod.QUADRATIC: "equal weighted votes: earlier first revision, then smaller id",
+    VotingMethod.SCORE: "equal Bayesian means: more counted weight first (an unvoted proposal "
+    "never wins a tie against a voted one), then earlier first revision, then smaller id",
+    VotingMethod.RANKED: "equal Schulze standing (wins minus losses on strongest paths): "
+    "earlier first revision, then smaller id",
+}
 
 
 class RankOrder(StrEnum):
@@ -29,11 +44,13 @@ class RankOrder(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RankedEntry:
-    """One line of a result: rank (1..n, no shared ranks), proposal and its score."""
+    """One line of a result: rank (1..n, no shared ranks), proposal, its exact score, and
+    whether another proposal has the same score (the place was decided by the tie-break)."""
 
     rank: int
     proposal_id: int
-    score: float
+    score: Fraction
+    tied: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,22 +99,51 @@ def _tiebreak_key(
 
 def rank_results(
     method: VotingMethod,
-    tallies: Mapping[int, Tally],
+    tallies: Mapping[int, Tally | Support],
     *,
-    prior_strength: float = DEFAULT_PRIOR_STRENGTH,
+    prior_strength: float | Fraction = DEFAULT_PRIOR_STRENGTH,
+    max_voter_share: float | Fraction | None = None,
     tiebreak: Mapping[int, tuple[object, ...]] | None = None,
 ) -> list[RankedEntry]:
-    """Rank proposals by score (APPROVAL, SCORE, QUADRATIC); RANKED results use schulze()."""
+    """Rank proposals by exact score (APPROVAL, SCORE, QUADRATIC); RANKED results use schulze().
+
+    With ``max_voter_share`` each proposal's weights are capped first (its Support must
+    carry the weight histogram). The SCORE prior is the mean over the proposals given.
+    """
     if method is VotingMethod.RANKED:
         raise ValueError("RANKED results come from schulze(), not from tallies")
-    weight_sum = sum(t.weight_sum for t in tallies.values())
-    value_sum = sum(t.value_sum for t in tallies.values())
-    scored = [
-        (score(method, tally, weight_sum, value_sum, prior_strength), proposal_id)
-        for proposal_id, tally in tallies.items()
-    ]
-    scored.sort(key=lambda item: (-item[0], _tiebreak_key(item[1], tiebreak), item[1]))
-    return [RankedEntry(rank, pid, value) for rank, (value, pid) in enumerate(scored, start=1)]
+    share = _exact(max_voter_share) if max_voter_share is not None else None
+    supports = {
+        pid: t if isinstance(t, Support) else Support.of_tally(t) for pid, t in tallies.items()
+    }
+    sums = {pid: scoring.capped(support, share) for pid, support in supports.items()}
+    exact = scoring.scores(method, sums, _exact(prior_strength))
+    evidence = method is VotingMethod.SCORE
+    order = sorted(
+        exact,
+        key=lambda pid: (
+            -exact[pid],
+            -sums[pid][0] if evidence else 0,
+            _tiebreak_key(pid, tiebreak),
+            pid,
+        ),
+    )
+    return entries(order, exact)
+
+
+def _exact(number: float | Fraction) -> Fraction:
+    return number if isinstance(number, Fraction) else scoring.exact_decimal(number)
+
+
+def entries(order: Sequence[int], exact: Mapping[int, Fraction]) -> list[RankedEntry]:
+    """Ranked entries in ``order``, each flagged when its score equals a neighbour's."""
+    entries = []
+    for index, pid in enumerate(order):
+        tied = (index > 0 and exact[order[index - 1]] == exact[pid]) or (
+            index + 1 < len(order) and exact[order[index + 1]] == exact[pid]
+        )
+        entries.append(RankedEntry(index + 1, pid, exact[pid], tied))
+    return entries
 
 
 def campaign_result(ranking: Sequence[RankedEntry], *, voters: int, quorum: int) -> CampaignResult:
@@ -157,7 +203,7 @@ def schulze(
     wins, losses = better.sum(axis=1), better.sum(axis=0)
     net = {c: int(wins[i] - losses[i]) for i, c in enumerate(candidates)}
     order = sorted(candidates, key=lambda c: (-net[c], _tiebreak_key(c, tiebreak), c))
-    ranking = tuple(RankedEntry(rank, c, float(net[c])) for rank, c in enumerate(order, start=1))
+    ranking = tuple(entries(order, {c: Fraction(n) for c, n in net.items()}))
     winners = frozenset(c for i, c in enumerate(candidates) if losses[i] == 0)
     d.setflags(write=False)
     p.setflags(write=False)

@@ -1,25 +1,35 @@
 """The recount: replay the hash-chained log, check every chain, recompute tallies and results
-with the same pure functions, and report every difference from what is stored."""
+with the same pure functions, check the signed seal, and report every difference from what
+is stored. Memory stays O(batch + proposals + voters / BLOCK_SIZE)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from brandhub.community.campaigns import get_campaign, rules_of
-from brandhub.community.models import Phase
-from brandhub.voting import chain, counters
-from brandhub.voting.closing import candidates_of, ranking_rows
+from brandhub.community.models import Campaign, Phase
+from brandhub.partners.events import global_id
+from brandhub.voting import chain, counters, keys, seal, sealing
+from brandhub.voting.canonical import digest, timestamp
+from brandhub.voting.closing import candidates_of
 from brandhub.voting.methods import Tally
-from brandhub.voting.models import Ballot, CampaignResultRow, Vote, VoteEvent, VoterChain
-from brandhub.voting.results import Count
+from brandhub.voting.models import (
+    Ballot,
+    CampaignResultRow,
+    CampaignSeal,
+    Vote,
+    VoteEvent,
+    VoterChain,
+)
+from brandhub.voting.ranking import CampaignResult
+from brandhub.voting.replay import ChainReplay
+from brandhub.voting.results import Count, ranking_rows
 
 BATCH = 10_000
 # Voters whose stored rows are fetched and compared together.
@@ -33,52 +43,13 @@ class RecountReport:
     campaign_id: int
     events: int = 0
     voters: int = 0
+    legacy_events: int = 0
+    sealed: bool = False
     differences: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.differences
-
-
-def pseudonym(secret: str, campaign_id: int, voter_id: int) -> str:
-    """A stable, unlinkable-without-the-key voter id for public audit exports."""
-    message = f"{campaign_id}:{voter_id}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
-
-
-@dataclass
-class _VoterLog:
-    """One voter's chain, replayed: its head and their final votes or ballot."""
-
-    voter: int
-    seq: int = 0
-    head: str = chain.GENESIS
-    votes: dict[int, tuple[int, float]] = field(default_factory=dict)
-    ballot: tuple[list[int], float] | None = None
-
-
-def _replay(log: _VoterLog, event: Row[Any], report: RecountReport) -> None:
-    """Check one event against the voter's chain so far, then apply it."""
-    where = f"event {event.id} (voter {log.voter}, seq {event.seq})"
-    if event.seq != log.seq + 1:
-        report.differences.append(f"{where}: expected seq {log.seq + 1}")
-    if event.prev_hash != log.head:
-        report.differences.append(f"{where}: prev_hash does not match the chain")
-    if chain.link(event.prev_hash, event.payload) != event.hash:
-        report.differences.append(f"{where}: hash does not match its content")
-    payload = event.payload
-    if payload.get("voter") != log.voter or payload.get("seq") != event.seq:
-        report.differences.append(f"{where}: payload names another voter or seq")
-    log.seq, log.head = event.seq, event.hash
-    match payload["type"]:
-        case "vote.cast":
-            log.votes[payload["proposal"]] = (payload["value"], payload["weight"])
-        case "vote.retracted":
-            log.votes.pop(payload["proposal"], None)
-        case "ballot.cast":
-            log.ballot = (payload["ranking"], payload["weight"]) if payload["ranking"] else None
-        case other:
-            report.differences.append(f"{where}: unknown event type {other!r}")
 
 
 class _Checker:
@@ -90,25 +61,25 @@ class _Checker:
     ):
         self.session, self.campaign_id = session, campaign_id
         self.count, self.report = count, report
-        self.pending: list[_VoterLog] = []
+        self.pending: dict[int, ChainReplay] = {}
 
-    async def add(self, log: _VoterLog) -> None:
+    async def add(self, voter_id: int, log: ChainReplay) -> None:
         for proposal, (value, weight) in log.votes.items():
-            self.count.add_vote(log.voter, proposal, value, weight)
+            self.count.add_vote(voter_id, proposal, value, weight)
         if log.ballot is not None:
-            self.count.add_ballot(log.voter, *log.ballot)
-        self.pending.append(log)
+            self.count.add_ballot(voter_id, *log.ballot)
+        self.pending[voter_id] = log
         if len(self.pending) >= VOTER_BATCH:
             await self.flush()
 
     async def flush(self) -> None:
-        logs, self.pending = {log.voter: log for log in self.pending}, []
+        logs, self.pending = self.pending, {}
         if logs:
             await _compare(self.session, self.campaign_id, logs, self.report)
 
 
 async def _compare(
-    session: AsyncSession, campaign_id: int, logs: dict[int, _VoterLog], report: RecountReport
+    session: AsyncSession, campaign_id: int, logs: dict[int, ChainReplay], report: RecountReport
 ) -> None:
     """Report every stored chain head, vote or ballot of these voters that the log disagrees with."""
     voters = list(logs)
@@ -147,9 +118,13 @@ async def _compare(
 
 
 async def _unlogged_voters(session: AsyncSession, campaign_id: int, seen: set[int]) -> set[int]:
-    """Voters with stored state but no event at all."""
+    """Voters with stored votes, or a chain that claims events, but no event at all."""
     found: set[int] = set()
-    for table in (VoterChain, Vote, Ballot):
+    chains = await session.scalars(
+        select(VoterChain.voter_id).where(VoterChain.campaign_id == campaign_id, VoterChain.seq > 0)
+    )
+    found.update(v for v in chains if v not in seen)
+    for table in (Vote, Ballot):
         rows = await session.scalars(
             select(table.voter_id).where(table.campaign_id == campaign_id).distinct()
         )
@@ -157,15 +132,53 @@ async def _unlogged_voters(session: AsyncSession, campaign_id: int, seen: set[in
     return found
 
 
+def _replay(
+    log: ChainReplay, event: Row[Any], campaign_id: int, derived: str, report: RecountReport
+) -> None:
+    """Check one stored event: pseudonymous ("v": 2) or written before migration 0007.
+
+    ``derived`` is the voter's pseudonym as BRANDHUB_SECRET_KEY makes it ("" unchecked).
+    """
+    where = f"event {event.id} (voter {event.voter_id}, seq {event.seq})"
+    payload = event.payload
+    version = payload.get("v") if isinstance(payload, dict) else None
+    if version is None:
+        report.legacy_events += 1
+        expected: int | str = event.voter_id
+    elif version == chain.EVENT_VERSION:
+        expected = event.pseudonym or ""
+        if derived and expected != derived:
+            report.differences.append(f"{where}: the pseudonym is not this voter's")
+    else:
+        report.differences.append(f"{where}: unknown event version {version!r}")
+        expected = ""
+    if isinstance(payload, dict) and payload.get("seq") != event.seq:
+        report.differences.append(f"{where}: payload names another seq")
+    report.differences.extend(
+        log.apply(
+            payload,
+            event.prev_hash,
+            event.hash,
+            campaign_id=campaign_id,
+            voter=expected,
+            where=where,
+        )
+    )
+
+
 async def recount(
     session: AsyncSession,
     campaign_id: int,
     *,
-    export: IO[str] | None = None,
     secret: str = "",
+    public_key: bytes | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RecountReport:
-    """Replay a campaign's log and compare with the stored state; optionally export NDJSON."""
+    """Replay a campaign's log and compare with the stored state and the signed seal.
+
+    ``secret`` (BRANDHUB_SECRET_KEY) also checks that each chain's pseudonym is its voter's;
+    ``public_key`` checks the seal's signature with a key held outside the database.
+    """
     campaign = await get_campaign(session, campaign_id)
     rules = rules_of(campaign)
     report = RecountReport(campaign_id)
@@ -177,7 +190,8 @@ async def recount(
     async with AsyncSession(session.bind) as lookups:
         checker = _Checker(lookups, campaign_id, count, report)
         seen: set[int] = set()
-        log: _VoterLog | None = None
+        log: ChainReplay | None = None
+        voter_id = -1
         # Plain rows, not ORM objects: nothing piles up in the session's identity map.
         stream = await session.stream(
             select(
@@ -187,77 +201,176 @@ async def recount(
                 VoteEvent.payload,
                 VoteEvent.prev_hash,
                 VoteEvent.hash,
+                VoterChain.pseudonym,
+            )
+            .outerjoin(
+                VoterChain,
+                (VoterChain.campaign_id == VoteEvent.campaign_id)
+                & (VoterChain.voter_id == VoteEvent.voter_id),
             )
             .where(VoteEvent.campaign_id == campaign_id)
             .order_by(VoteEvent.voter_id, VoteEvent.seq)
             .execution_options(yield_per=BATCH)
         )
-        async for event in stream:
-            if log is None or event.voter_id != log.voter:
-                if log is not None:
-                    await checker.add(log)
-                log = _VoterLog(event.voter_id)
-                seen.add(log.voter)
-            _replay(log, event, report)
-            report.events += 1
-            if export is not None:
-                export.write(_export_line(event, campaign_id, secret) + "\n")
-            if progress is not None and report.events % BATCH == 0:
-                progress(report.events, total or 0)
+        derived = ""
+        async for rows in stream.partitions():
+            for event in rows:
+                if log is None or event.voter_id != voter_id:
+                    if log is not None:
+                        await checker.add(voter_id, log)
+                    voter_id = event.voter_id
+                    log = ChainReplay(voter_id)
+                    seen.add(voter_id)
+                    derived = chain.pseudonym(secret, campaign_id, voter_id) if secret else ""
+                _replay(log, event, campaign_id, derived, report)
+                report.events += 1
+                if progress is not None and report.events % BATCH == 0:
+                    progress(report.events, total or 0)
         if log is not None:
-            await checker.add(log)
+            await checker.add(voter_id, log)
         for voter in sorted(await _unlogged_voters(lookups, campaign_id, seen)):
-            await checker.add(_VoterLog(voter))
+            await checker.add(voter, ChainReplay(voter))
         await checker.flush()
     if progress is not None:
         progress(report.events, total or 0)
     report.voters = len(seen)
     result, tallies = count.result()
-    await _compare_tallies(session, campaign_id, rules.max_voter_share, tallies, report)
+    await _compare_tallies(session, campaign_id, tallies, report)
+    if count.capped:
+        await _compare_bins(session, campaign_id, count, report)
     if campaign.phase == Phase.CLOSED:
-        stored = await session.get(CampaignResultRow, campaign_id)
-        if stored is None:
-            report.differences.append("the campaign is closed but has no stored result")
-        else:
-            if stored.ranking != ranking_rows(result):
-                report.differences.append("stored ranking differs from the recount")
-            if stored.winner_id != result.winner:
-                report.differences.append(
-                    f"stored winner {stored.winner_id} differs from recount winner {result.winner}"
-                )
-            if stored.voters != result.voters or stored.quorum_met != result.quorum_met:
-                report.differences.append("stored voter count or quorum differs from the recount")
+        await _check_closed(session, campaign, result, public_key, report)
     return report
 
 
-def _export_line(event: Row[Any], campaign_id: int, secret: str) -> str:
-    payload: dict[str, Any] = {
-        **event.payload,
-        "voter": pseudonym(secret, campaign_id, event.voter_id),
+async def _check_closed(
+    session: AsyncSession,
+    campaign: Campaign,
+    result: CampaignResult,
+    public_key: bytes | None,
+    report: RecountReport,
+) -> None:
+    assert campaign.id is not None
+    stored = await session.get(CampaignResultRow, campaign.id)
+    if stored is None:
+        report.differences.append("the campaign is closed but has no stored result")
+        return
+    sealed = await session.get(CampaignSeal, campaign.id)
+    if stored.winner_id != result.winner:
+        report.differences.append(
+            f"stored winner {stored.winner_id} differs from recount winner {result.winner}"
+        )
+    if stored.voters != result.voters or stored.quorum_met != result.quorum_met:
+        report.differences.append("stored voter count or quorum differs from the recount")
+    if sealed is None:
+        _check_legacy_result(stored, result, report)
+        heads = await session.execute(
+            select(VoterChain.voter_id, VoterChain.seq, VoterChain.head).where(
+                VoterChain.campaign_id == campaign.id
+            )
+        )
+        if chain.legacy_seal(list(heads.all())) != stored.seal:
+            report.differences.append("stored seal differs from the chain heads")
+        return
+    report.sealed = True
+    if stored.ranking != ranking_rows(result):
+        report.differences.append("stored ranking differs from the recount")
+    await _check_seal(session, campaign, stored, sealed, public_key, report)
+
+
+def _check_legacy_result(
+    stored: CampaignResultRow, result: CampaignResult, report: RecountReport
+) -> None:
+    """A result stored before migration 0007: float scores, no signature."""
+    recounted = [(e.proposal_id, float(e.score)) for e in result.ranking]
+    stored_rows = [(e["proposal"], float(e["score"])) for e in stored.ranking]
+    if [p for p, _ in recounted] != [p for p, _ in stored_rows] or not all(
+        math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        for (_, a), (_, b) in zip(recounted, stored_rows, strict=True)
+    ):
+        report.differences.append("stored ranking differs from the recount")
+
+
+async def _check_seal(
+    session: AsyncSession,
+    campaign: Campaign,
+    stored: CampaignResultRow,
+    sealed: CampaignSeal,
+    public_key: bytes | None,
+    report: RecountReport,
+) -> None:
+    """The chain heads against the signed root, the statement against what it covers, and the
+    signature against the key."""
+    assert campaign.id is not None
+    tree = await sealing.tree_from_chains(session, campaign.id)
+    statement = sealed.statement
+    if tree.root != sealed.root or tree.root != statement.get("root"):
+        report.differences.append(
+            f"the chain heads hash to root {tree.root}, the signed seal says "
+            f"{statement.get('root')}"
+        )
+    if tree.size != statement.get("treeSize"):
+        report.differences.append(
+            f"{tree.size} voter chains, the signed seal says {statement.get('treeSize')}"
+        )
+    if [[first, block] for first, block in tree.blocks] != sealed.blocks:
+        report.differences.append("the stored seal blocks differ from the chain heads")
+    if stored.seal != sealed.root:
+        report.differences.append("the stored result's seal differs from the signed root")
+    stored_document = {
+        "winner": stored.winner_id,
+        "voters": stored.voters,
+        "quorumMet": stored.quorum_met,
+        "ranking": stored.ranking,
     }
-    return json.dumps(
-        {"payload": payload, "prev_hash": event.prev_hash, "hash": event.hash},
-        separators=(",", ":"),
-        sort_keys=True,
-    )
+    if digest(stored_document) != statement.get("result"):
+        report.differences.append("the stored result is not the one the seal signed")
+    if digest(sealed.setup) != statement.get("setup"):
+        report.differences.append("the stored setup (rules, candidates) is not the one signed")
+    if sealed.setup.get("rules") != sealing.rules_document(rules_of(campaign)):
+        report.differences.append("the campaign's rules differ from the sealed rules")
+    expected = {
+        "campaign": global_id("Campaign", campaign.id),
+        "closedAt": timestamp(sealed.closed_at),
+        "keyId": sealed.key_id,
+        "kind": seal.STATEMENT_KIND,
+        "version": seal.STATEMENT_VERSION,
+    }
+    for name, value in expected.items():
+        if statement.get(name) != value:
+            report.differences.append(f"the signed statement's {name} is {statement.get(name)!r}")
+    key = public_key or await keys.public_key(session, sealed.key_id)
+    if key is None:
+        report.differences.append(f"no public key {sealed.key_id} to check the seal's signature")
+    elif not seal.signature_holds(key, statement, sealed.signature):
+        report.differences.append(f"the seal's signature does not verify with key {sealed.key_id}")
+
+
+async def _compare_bins(
+    session: AsyncSession, campaign_id: int, count: Count, report: RecountReport
+) -> None:
+    """The weight histograms a capped campaign ranks by, against the recount's."""
+    stored = await counters.proposal_bins(session, campaign_id)
+    recounted = {pid: dict(s.bins) for pid, s in count.supports().items() if s.bins}
+    for pid in sorted(set(stored) | set(recounted)):
+        if stored.get(pid, {}) != recounted.get(pid, {}):
+            report.differences.append(
+                f"proposal {pid}: live weight histogram {stored.get(pid, {})} "
+                f"but recount {recounted.get(pid, {})}"
+            )
 
 
 async def _compare_tallies(
     session: AsyncSession,
     campaign_id: int,
-    max_voter_share: float | None,
     recounted: dict[int, Tally],
     report: RecountReport,
 ) -> None:
-    if max_voter_share is not None:
-        return  # live tallies are uncapped; the cap applies to results, compared above
     stored = await counters.proposal_tallies(session, campaign_id=campaign_id)
     for pid in sorted(set(stored) | set(recounted)):
-        live, again = stored.get(pid, Tally()), recounted.get(pid, Tally())
-        if pid not in recounted and live == Tally():
-            continue
         if pid not in recounted:
             continue  # withdrawn or hidden: not a candidate, its counters stay as they were
+        live, again = stored.get(pid, Tally()), recounted.get(pid, Tally())
         if (live.voters, live.pending, live.weight_sum, live.value_sum) != (
             again.voters,
             again.pending,

@@ -1,14 +1,15 @@
 """Casting and retracting votes and ballots: budgets, weights, slotted tallies, the event chain.
 
 Every change runs in the caller's unit of work: the vote row, the tally counters, the
-campaign counters and the chained event commit together or not at all.
+campaign counters and the chained event commit together or not at all. Each change
+returns the voter's receipt (pseudonym, event number and hash).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from fractions import Fraction
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,10 +20,11 @@ from brandhub.community.campaigns import get_campaign, rules_of
 from brandhub.community.models import Campaign, Membership, Phase, Proposal, ProposalStatus
 from brandhub.errors import Forbidden, NotFound
 from brandhub.partners.pledges import pledged_units
-from brandhub.voting import chain, counters, methods, statements
+from brandhub.voting import chain, chains, counters, methods, reads, scoring, statements
+from brandhub.voting.chain import ChainState, Receipt
 from brandhub.voting.errors import BudgetExceededError, InvalidVote, VotingClosed
 from brandhub.voting.methods import Tally, TallyDelta, VotingMethod, VotingRules
-from brandhub.voting.models import Ballot, VelocityFlag, Vote, VoterChain
+from brandhub.voting.models import Ballot, VelocityFlag, Vote
 from brandhub.voting.weights import VoterWeight, WeightingPolicy, voter_weight
 
 VOTABLE = (ProposalStatus.ACTIVE, ProposalStatus.SHORTLISTED)
@@ -36,13 +38,23 @@ VELOCITY_THRESHOLD = 10
 
 @dataclass(frozen=True)
 class VoteResult:
-    """What castVote and retractVote return: the vote (None once retracted) and the new tally."""
+    """What castVote and retractVote return: the vote (None once retracted), the new tally
+    and exact score, and the voter's receipt."""
 
     vote: Vote | None
     proposal_id: int
     campaign_id: int
     tally: Tally
-    score: float
+    score: Fraction
+    receipt: Receipt
+
+
+@dataclass(frozen=True)
+class BallotResult:
+    """What castBallot returns: the ballot (None once withdrawn) and the voter's receipt."""
+
+    ballot: Ballot | None
+    receipt: Receipt
 
 
 @dataclass(frozen=True)
@@ -100,69 +112,12 @@ async def _weight(session: AsyncSession, ctx: _Voter, voter: Member, now: dateti
     )
 
 
-async def _lock_chain(session: AsyncSession, campaign_id: int, voter_id: int) -> VoterChain:
-    """Create or lock the voter's chain row: it serialises one voter's changes (budgets)."""
-    seq, head = (
-        await session.execute(
-            statements.LOCK_CHAIN,
-            {"campaign_id": campaign_id, "voter_id": voter_id, "genesis": chain.GENESIS},
-        )
-    ).one()
-    return VoterChain(campaign_id=campaign_id, voter_id=voter_id, seq=seq, head=head)
-
-
-async def _append_event(
-    session: AsyncSession, state: VoterChain, event: dict[str, Any], now: datetime
-) -> None:
-    seq = state.seq + 1
-    payload = {
-        **event,
-        "campaign": state.campaign_id,
-        "voter": state.voter_id,
-        "seq": seq,
-        "at": now.isoformat(),
-    }
-    digest = chain.link(state.head, payload)
-    keys = {"campaign_id": state.campaign_id, "voter_id": state.voter_id, "seq": seq}
-    await session.execute(
-        statements.INSERT_EVENT,
-        {**keys, "payload": payload, "prev_hash": state.head, "hash": digest, "at": now},
-    )
-    await session.execute(statements.ADVANCE_CHAIN, {**keys, "head": digest})
-
-
-def _counted(votes: dict[int, tuple[int, float]]) -> bool:
-    return any(weight > 0 for _, weight in votes.values())
-
-
-async def _record(
-    session: AsyncSession,
-    ctx: _Voter,
-    voter_id: int,
-    before: dict[int, tuple[int, float]],
-    after: dict[int, tuple[int, float]],
-    deltas: dict[int, TallyDelta],
-) -> None:
-    """Apply tally deltas and the campaign's distinct-voter change."""
-    assert ctx.campaign.id is not None
-    slot = counters.slot_of(voter_id)
-    await counters.add_to_proposal(session, campaign_id=ctx.campaign.id, deltas=deltas, slot=slot)
-    total = TallyDelta()
-    for d in deltas.values():
-        total = total + d
-    voters = int(_counted(after)) - int(_counted(before))
-    await counters.add_to_campaign(
-        session, campaign_id=ctx.campaign.id, slot=slot, voters=voters, delta=total
-    )
-
-
-async def _votes_of(
-    session: AsyncSession, campaign_id: int, voter_id: int
-) -> dict[int, tuple[int, float]]:
-    rows = await session.execute(
-        statements.VOTES_OF, {"campaign_id": campaign_id, "voter_id": voter_id}
-    )
-    return {pid: (value, weight) for pid, value, weight in rows}
+async def _append(
+    session: AsyncSession, state: ChainState, voter_id: int, body: dict[str, object], now: datetime
+) -> Receipt:
+    appended = chain.append(state, dict(body), now)
+    await chains.store_event(session, voter_id=voter_id, appended=appended)
+    return appended.receipt
 
 
 async def _vote_target(
@@ -187,20 +142,44 @@ async def _vote_target(
     return proposal, _check_voter(campaign, role)
 
 
+async def _live_score(
+    session: AsyncSession, ctx: _Voter, proposal_id: int, tally: Tally
+) -> Fraction:
+    """The proposal's score exactly as the live board shows it."""
+    rules = ctx.rules
+    if counters.capped(rules) and rules.method is VotingMethod.SCORE:
+        # the prior is a mean over every proposal's capped sums: the whole board
+        return (await reads.board(session, ctx.campaign)).score_of(proposal_id, tally)
+    support = scoring.Support.of_tally(tally)
+    if counters.capped(rules):
+        bins = await counters.proposal_bins(session, ctx.campaign.id or 0, proposal_id)
+        share = scoring.exact_decimal(rules.max_voter_share or 1)
+        weight, value = scoring.capped(
+            scoring.Support(support.weight, support.value, bins.get(proposal_id, {})), share
+        )
+        return scoring.score_of(rules.method, weight, value)
+    prior = Fraction(0)
+    if rules.method is VotingMethod.SCORE:
+        assert ctx.campaign.id is not None
+        weight_sum, value_sum = await counters.listed_sums(session, ctx.campaign.id)
+        listed = scoring.Support.of_tally(Tally(weight_sum=weight_sum, value_sum=value_sum))
+        prior = scoring.prior([(Fraction(listed.weight), Fraction(listed.value))])
+    return scoring.score_of(
+        rules.method,
+        Fraction(support.weight),
+        Fraction(support.value),
+        prior_mean=prior,
+        prior_strength=scoring.exact_decimal(rules.score_prior_strength),
+    )
+
+
 async def _new_tally(
     session: AsyncSession, ctx: _Voter, proposal: Proposal, now: datetime
-) -> tuple[Tally, float]:
+) -> tuple[Tally, Fraction]:
     """The proposal's tally and score after this change; shortlists it at the threshold."""
     assert proposal.id is not None and ctx.campaign.id is not None
     tally = await counters.proposal_tally(session, proposal.id)
-    totals = (
-        await counters.campaign_totals(session, ctx.campaign.id)
-        if ctx.rules.method is VotingMethod.SCORE
-        else Tally()
-    )
-    score = methods.score(
-        ctx.rules.method, tally, totals.weight_sum, totals.value_sum, ctx.rules.score_prior_strength
-    )
+    score = await _live_score(session, ctx, proposal.id, tally)
     if proposal.status == ProposalStatus.ACTIVE and methods.reaches_support_threshold(
         ctx.rules, score
     ):
@@ -255,7 +234,13 @@ async def _velocity_check(
 
 
 async def cast_vote(
-    session: AsyncSession, *, voter: Member, proposal_id: int, value: int, now: datetime
+    session: AsyncSession,
+    *,
+    voter: Member,
+    proposal_id: int,
+    value: int,
+    now: datetime,
+    secret: str,
 ) -> VoteResult:
     """Cast or replace the voter's vote on a proposal."""
     assert voter.id is not None
@@ -272,8 +257,10 @@ async def cast_vote(
     except methods.VoteValueError as exc:
         raise InvalidVote(str(exc), field=["value"]) from exc
     assert campaign.id is not None
-    state = await _lock_chain(session, campaign.id, voter.id)
-    before = await _votes_of(session, campaign.id, voter.id)
+    state = await chains.lock_chain(
+        session, campaign_id=campaign.id, voter_id=voter.id, secret=secret
+    )
+    before = await counters.votes_of(session, campaign.id, voter.id)
     try:
         methods.check_budget(ctx.rules, {p: v for p, (v, _) in before.items()}, proposal_id, value)
     except methods.BudgetExceeded as exc:
@@ -296,31 +283,32 @@ async def cast_vote(
         "cast_at": now,
     }
     await session.execute(statements.UPDATE_VOTE if old else statements.INSERT_VOTE, row)
-    await _record(session, ctx, voter.id, before, after, {proposal_id: delta})
-    await _append_event(
-        session,
-        state,
-        {"type": "vote.cast", "proposal": proposal_id, "value": value, "weight": weight.weight},
-        now,
+    await counters.record(
+        session, ctx.rules, campaign.id, voter.id, before, after, {proposal_id: delta}
+    )
+    receipt = await _append(
+        session, state, voter.id, chain.cast_event(proposal_id, value, weight.weight), now
     )
     await _velocity_check(
         session, campaign_id=campaign.id, proposal_id=proposal_id, voter=voter, now=now
     )
     await _still_voting(session, campaign.id)
     tally, score = await _new_tally(session, ctx, proposal, now)
-    return VoteResult(Vote(**row), proposal_id, campaign.id, tally, score)
+    return VoteResult(Vote(**row), proposal_id, campaign.id, tally, score, receipt)
 
 
 async def retract_vote(
-    session: AsyncSession, *, voter: Member, proposal_id: int, now: datetime
+    session: AsyncSession, *, voter: Member, proposal_id: int, now: datetime, secret: str
 ) -> VoteResult:
     """Remove the voter's vote on a proposal."""
     assert voter.id is not None
     proposal, ctx = await _vote_target(session, proposal_id, voter)
     campaign = ctx.campaign
     assert campaign.id is not None
-    state = await _lock_chain(session, campaign.id, voter.id)
-    before = await _votes_of(session, campaign.id, voter.id)
+    state = await chains.lock_chain(
+        session, campaign_id=campaign.id, voter_id=voter.id, secret=secret
+    )
+    before = await counters.votes_of(session, campaign.id, voter.id)
     old = before.get(proposal_id)
     if old is None:
         raise InvalidVote("You have no vote on this proposal.", field=["proposalId"])
@@ -329,18 +317,19 @@ async def retract_vote(
         statements.DELETE_VOTE,
         {"campaign_id": campaign.id, "voter_id": voter.id, "proposal_id": proposal_id},
     )
-    await _record(
+    await counters.record(
         session,
-        ctx,
+        ctx.rules,
+        campaign.id,
         voter.id,
         before,
         after,
         {proposal_id: methods.vote_delta(ctx.rules.method, old[0], old[1], -1)},
     )
-    await _append_event(session, state, {"type": "vote.retracted", "proposal": proposal_id}, now)
+    receipt = await _append(session, state, voter.id, chain.retract_event(proposal_id), now)
     await _still_voting(session, campaign.id)
     tally, score = await _new_tally(session, ctx, proposal, now)
-    return VoteResult(None, proposal_id, campaign.id, tally, score)
+    return VoteResult(None, proposal_id, campaign.id, tally, score, receipt)
 
 
 def _ballot_deltas(ranking: list[int] | None, weight: float, sign: int) -> dict[int, TallyDelta]:
@@ -353,8 +342,14 @@ def _ballot_deltas(ranking: list[int] | None, weight: float, sign: int) -> dict[
 
 
 async def cast_ballot(
-    session: AsyncSession, *, voter: Member, campaign_id: int, ranking: list[int], now: datetime
-) -> Ballot | None:
+    session: AsyncSession,
+    *,
+    voter: Member,
+    campaign_id: int,
+    ranking: list[int],
+    now: datetime,
+    secret: str,
+) -> BallotResult:
     """Cast or replace a ranked ballot; an empty ranking withdraws it."""
     assert voter.id is not None
     campaign = await get_campaign(session, campaign_id)
@@ -383,7 +378,9 @@ async def cast_ballot(
                     "Not a proposal of this campaign that takes votes.",
                     field=["ranking", str(index)],
                 )
-    state = await _lock_chain(session, campaign_id, voter.id)
+    state = await chains.lock_chain(
+        session, campaign_id=campaign_id, voter_id=voter.id, secret=secret
+    )
     ballot = await session.scalar(
         select(Ballot).where(and_(Ballot.campaign_id == campaign_id, Ballot.voter_id == voter.id))
     )
@@ -412,13 +409,10 @@ async def cast_ballot(
     elif ballot is not None:
         await session.delete(ballot)
         ballot = None
-    await _record(session, ctx, voter.id, before, after, deltas)
-    await _append_event(
-        session,
-        state,
-        {"type": "ballot.cast", "ranking": list(ranking), "weight": weight.weight},
-        now,
+    await counters.record(session, ctx.rules, campaign_id, voter.id, before, after, deltas)
+    receipt = await _append(
+        session, state, voter.id, chain.ballot_event(ranking, weight.weight), now
     )
     await session.flush()
     await _still_voting(session, campaign_id)
-    return ballot
+    return BallotResult(ballot, receipt)

@@ -8,11 +8,13 @@ from sqlalchemy import bindparam, text
 
 from brandhub.columns import JSONType, UTCDateTime
 
+# Creates the chain, or locks it (a chain begun before migration 0007 gets its pseudonym).
 LOCK_CHAIN = text(
-    "INSERT INTO voter_chain (campaign_id, voter_id, seq, head)"
-    " VALUES (:campaign_id, :voter_id, 0, :genesis)"
-    " ON CONFLICT (campaign_id, voter_id) DO UPDATE SET seq = voter_chain.seq"
-    " RETURNING seq, head"
+    "INSERT INTO voter_chain (campaign_id, voter_id, pseudonym, seq, head)"
+    " VALUES (:campaign_id, :voter_id, :pseudonym, 0, :genesis)"
+    " ON CONFLICT (campaign_id, voter_id) DO UPDATE SET pseudonym = CASE"
+    " WHEN voter_chain.pseudonym = '' THEN excluded.pseudonym ELSE voter_chain.pseudonym END"
+    " RETURNING seq, head, pseudonym"
 )
 
 ADVANCE_CHAIN = text(
@@ -62,6 +64,19 @@ ADD_TO_CAMPAIGN = text(
     " voters = campaign_slot.voters + excluded.voters,"
     " weight_sum = campaign_slot.weight_sum + excluded.weight_sum,"
     " value_sum = campaign_slot.value_sum + excluded.value_sum"
+)
+
+ADD_TO_BIN = text(
+    "INSERT INTO tally_bin (proposal_id, quanta, slot, campaign_id, voters, value_sum)"
+    " VALUES (:proposal_id, :quanta, :slot, :campaign_id, :voters, :value_sum)"
+    " ON CONFLICT (proposal_id, quanta, slot) DO UPDATE SET"
+    " voters = tally_bin.voters + excluded.voters,"
+    " value_sum = tally_bin.value_sum + excluded.value_sum"
+)
+
+REWEIGHT_VOTES = text(
+    "UPDATE vote SET weight = :weight, pending = :pending"
+    " WHERE campaign_id = :campaign_id AND voter_id = :voter_id"
 )
 
 PROPOSAL_TALLY = text(

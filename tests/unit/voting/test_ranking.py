@@ -91,8 +91,8 @@ class TestRankResults:
         tallies = {10: approval(1, 1), 11: approval(2, 1.5), 12: approval(2), 13: Tally()}
         assert rank_results(VotingMethod.APPROVAL, tallies) == [
             RankedEntry(1, 11, 3.5),
-            RankedEntry(2, 10, 2.0),
-            RankedEntry(3, 12, 2.0),
+            RankedEntry(2, 10, 2.0, tied=True),
+            RankedEntry(3, 12, 2.0, tied=True),
             RankedEntry(4, 13, 0.0),
         ]
 

@@ -110,7 +110,7 @@ class TestTiesAndEdges:
         result = schulze([A, B, C, D], self.TIED_9)
         assert result.winners == {B, D}
         assert result.order == (B, D, A, C)  # B and D tie at +1, smaller id first
-        assert result.ranking[0] == RankedEntry(1, B, 1.0)
+        assert result.ranking[0] == RankedEntry(1, B, 1.0, tied=True)  # flagged: a tie-break
 
     def test_tiebreak_key_orders_tied_candidates(self) -> None:
         tiebreak = {A: (3,), B: (2,), C: (4,), D: (1,)}

@@ -1,26 +1,58 @@
-"""Incremental tallies, scores and the voter-share cap."""
+"""Incremental tallies, scores and the voter-share cap (exact)."""
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from brandhub.voting import scoring
 from brandhub.voting.methods import (
     Tally,
     TallyDelta,
     VotingMethod,
     ballot_points,
-    cap_voter_share,
     replace_delta,
-    score,
     sum_tallies,
     tally_votes,
     vote_delta,
 )
 from brandhub.voting.weights import WEIGHT_QUANTUM
+
+
+def score(
+    method: VotingMethod,
+    tally: Tally,
+    campaign_weight: float,
+    campaign_value: float,
+    prior_strength: float = 5.0,
+) -> Fraction:
+    """A proposal's exact score from float tallies (sums of quanta), as the board scores it."""
+    own = scoring.Support.of_tally(tally)
+    campaign = scoring.Support.of_tally(Tally(weight_sum=campaign_weight, value_sum=campaign_value))
+    return scoring.score_of(
+        method,
+        Fraction(own.weight),
+        Fraction(own.value),
+        prior_mean=scoring.prior([(Fraction(campaign.weight), Fraction(campaign.value))]),
+        prior_strength=scoring.exact_decimal(prior_strength),
+    )
+
+
+def cap_voter_share(weights: list[float], share: float) -> list[Fraction]:
+    """Each weight after the exact water-filling of scoring.water_level."""
+    bins: dict[int, tuple[int, int]] = {}
+    for w in weights:
+        if w > 0:
+            n, v = bins.get(scoring.quanta(w), (0, 0))
+            bins[scoring.quanta(w)] = (n + 1, v)
+    level = scoring.water_level(bins, scoring.exact_decimal(share))
+    exact = [Fraction(scoring.quanta(w)) for w in weights]
+    capped = exact if level is None else [min(q, level) for q in exact]
+    return [q / scoring.QUANTA_PER_WEIGHT for q in capped]
 
 
 class TestVoteDelta:
@@ -62,10 +94,10 @@ class TestTally:
         tally = tally_votes(VotingMethod.SCORE, [(5, 1.0), (4, 2.0), (1, 0.0)])
         assert tally == Tally(voters=2, pending=1, weight_sum=3.0, value_sum=13.0)
 
-    def test_tally_votes_caps_voter_share(self) -> None:
+    def test_tally_votes_sums_uncapped_weights(self) -> None:
         votes = [(1, 10.0)] + [(1, 1.0)] * 9
         assert tally_votes(VotingMethod.APPROVAL, votes).weight_sum == 19.0
-        assert tally_votes(VotingMethod.APPROVAL, votes, max_voter_share=0.25).weight_sum == 12.0
+        assert sum(cap_voter_share([w for _, w in votes], 0.25)) == 12
 
     def test_ballot_points_modified_borda(self) -> None:
         assert ballot_points([7, 3, 9]) == {7: 3, 3: 2, 9: 1}
@@ -141,7 +173,7 @@ class TestScore:
     def test_score_is_bayesian_mean_with_campaign_prior(self) -> None:
         tally = tally_votes(VotingMethod.SCORE, [(5, 1.0), (5, 1.0)])
         # campaign mean 3.0 (weight 10, value 30), C = 5: (5·3 + 10) / (5 + 2)
-        assert score(VotingMethod.SCORE, tally, 10.0, 30.0) == pytest.approx(25 / 7)
+        assert score(VotingMethod.SCORE, tally, 10.0, 30.0) == Fraction(25, 7)
         assert score(VotingMethod.SCORE, tally, 10.0, 30.0, prior_strength=0) == 5.0
 
     def test_score_without_votes_is_the_prior(self) -> None:
@@ -160,8 +192,9 @@ class TestScore:
         few_score = score(VotingMethod.SCORE, few, weight, value)
         many_score = score(VotingMethod.SCORE, many, weight, value)
         # prior m = 2255 / 603 ≈ 3.7396; few: (5m + 15) / 8, many: (5m + 1440) / 305
-        assert few_score == pytest.approx(4.2123, abs=1e-4)
-        assert many_score == pytest.approx(4.7826, abs=1e-4)
+        m = Fraction(2255, 603)
+        assert few_score == (5 * m + 15) / 8  # ≈ 4.2123
+        assert many_score == (5 * m + 1440) / 305  # ≈ 4.7826
         assert many_score > few_score
 
 
@@ -171,8 +204,8 @@ class TestCapVoterShare:
 
     def test_several_heavy_voters_share_the_level(self) -> None:
         capped = cap_voter_share([8.0, 6.0, 1.0, 1.0, 1.0, 1.0], 0.3)
-        # T = 0.3 · (2T + 4) -> T = 1.2 / 0.4 = 3
-        assert capped == pytest.approx([3.0, 3.0, 1.0, 1.0, 1.0, 1.0])
+        # T = 0.3 · (2T + 4) -> T = 1.2 / 0.4 = 3, exactly
+        assert capped == [3, 3, 1, 1, 1, 1]
 
     def test_already_fair_weights_are_untouched(self) -> None:
         assert cap_voter_share([0.0, 4.0, 4.0], 0.5) == [0.0, 4.0, 4.0]
@@ -195,11 +228,12 @@ class TestCapVoterShare:
             cap_voter_share(weights, share)
 
     @given(
-        weights=st.lists(st.floats(0, 1000, allow_subnormal=False), max_size=50),
-        share=st.floats(0.01, 1.0),
+        weights=st.lists(st.integers(0, 1000 * 1024).map(lambda q: q / 1024), max_size=50),
+        share=st.integers(1, 100).map(lambda n: n / 100),
     )
     def test_shares_bounded_order_preserved(self, weights: list[float], share: float) -> None:
         capped = cap_voter_share(weights, share)
+        exact_share = scoring.exact_decimal(share)
         assert len(capped) == len(weights)
         assert all(0 <= c <= w for c, w in zip(capped, weights, strict=True))
         assert all((c > 0) == (w > 0) for c, w in zip(capped, weights, strict=True))
@@ -210,10 +244,10 @@ class TestCapVoterShare:
         positive = [c for c in capped if c > 0]
         if not positive:
             return
-        total = math.fsum(capped)
-        if len(positive) * share >= 1:
-            assert max(capped) <= share * total * (1 + 1e-9)
-            if capped != weights:  # water-filling lowers only as far as needed
-                assert max(capped) == pytest.approx(share * total, rel=1e-9)
+        total = sum(capped)
+        if len(positive) * exact_share >= 1:
+            assert max(capped) <= exact_share * total
+            if capped != weights:  # water-filling lowers only as far as needed, exactly
+                assert max(capped) == exact_share * total
         else:
-            assert capped == [min(positive) if w > 0 else 0.0 for w in weights]
+            assert capped == [min(positive) if w > 0 else 0 for w in weights]

@@ -38,7 +38,10 @@ class SetMemberRoleInput:
     role: RoleEnum  # type: ignore[valid-type]
 
 
-@strawberry.input
+@strawberry.input(
+    description="How a campaign votes. Ties are decided by a fixed rule, never by rounding: "
+    "see RankedProposal.tied."
+)
 class VotingRulesInput:
     method: VotingMethodEnum  # type: ignore[valid-type]
     weighting: WeightingEnum = WeightingPolicy.EQUAL  # type: ignore[valid-type]
@@ -47,7 +50,17 @@ class VotingRulesInput:
     quorum: int = 0
     support_threshold: float | None = None
     min_account_age_hours: int = 0
-    max_voter_share: float | None = None
+    max_voter_share: float | None = strawberry.field(
+        default=None,
+        description="No voter's weight may exceed this share of a proposal's score "
+        "(0 < share <= 1; water-filling, exact). APPROVAL, SCORE and QUADRATIC only: refused "
+        "for RANKED.",
+    )
+    score_prior_strength: float | None = strawberry.field(
+        default=None,
+        description="SCORE only: C, the number of weight-1 votes at the campaign's mean every "
+        "proposal starts with (Bayesian mean (C·m + Σw·v) / (C + Σw)); default 5, 0 to 1000000.",
+    )
 
 
 @strawberry.input

@@ -171,6 +171,7 @@ class CommunityMutation:
                     support_threshold=v.support_threshold,
                     min_account_age_hours=v.min_account_age_hours,
                     max_voter_share=v.max_voter_share,
+                    score_prior_strength=v.score_prior_strength,
                 ),
                 submissions_close_at=input.submissions_close_at,
                 voting_closes_at=input.voting_closes_at,

@@ -51,10 +51,12 @@ from brandhub.schema.voting.types import (
     TallyType,
     VelocityFlagType,
     ViewerVoteType,
+    VoterReceiptType,
     tally_of,
 )
 from brandhub.voting import reads as voting_reads
-from brandhub.voting.ranking import RankOrder
+from brandhub.voting.methods import VotingMethod
+from brandhub.voting.ranking import TIE_BREAK, RankOrder
 
 if TYPE_CHECKING:
     from brandhub.schema.partners.types import DemandType, HandoffType, PledgeType
@@ -196,6 +198,12 @@ class VotingRulesType:
     support_threshold: float | None
     min_account_age_hours: int
     max_voter_share: float | None
+    score_prior_strength: float = strawberry.field(
+        description="SCORE: the prior's strength C (votes of weight 1 at the campaign's mean)."
+    )
+    tie_break: str = strawberry.field(
+        description="How equal exact scores are ordered, for this campaign's method."
+    )
 
 
 @strawberry.type(name="Campaign", description="A round of proposals and votes run by a brand.")
@@ -240,6 +248,8 @@ class CampaignType(Node):
                 support_threshold=row.support_threshold,
                 min_account_age_hours=row.min_account_age_hours,
                 max_voter_share=row.max_voter_share,
+                score_prior_strength=row.score_prior_strength,
+                tie_break=TIE_BREAK[VotingMethod(row.method)],
             ),
             phase=row.phase,
             submissions_close_at=row.submissions_close_at,
@@ -305,6 +315,16 @@ class CampaignType(Node):
         from brandhub.schema.voting.views import viewer_votes
 
         return await viewer_votes(info, self.pk)
+
+    @strawberry.field(
+        description="The viewer's receipt: their pseudonym and chain head; once the campaign "
+        "is CLOSED, its RFC 9162 inclusion proof in the signed seal (docs/audit-format.md). "
+        "Null for anyone who has not voted here, or nobody signed in."
+    )
+    async def viewer_receipt(self, info: Info[Context, None]) -> VoterReceiptType | None:
+        from brandhub.schema.voting.views import viewer_receipt
+
+        return await viewer_receipt(info, self.pk)
 
     @strawberry.field(description="The viewer's ranked ballot (RANKED campaigns).")
     async def viewer_ballot(self, info: Info[Context, None]) -> BallotType | None:

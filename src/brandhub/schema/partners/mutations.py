@@ -20,6 +20,7 @@ from brandhub.schema.partners.inputs import (
 from brandhub.schema.partners.payloads import HandoffPayload, PledgePayload, perform_live
 from brandhub.schema.partners.types import HandoffType, PledgeType
 from brandhub.schema.relay import require_pk
+from brandhub.schema.voting.live import announce
 
 
 def _handoff_pk(handoff_id: strawberry.ID) -> int:
@@ -33,6 +34,8 @@ async def _handoff_payload(info: Info[Context, None], work) -> HandoffPayload:
 
 async def _pledge_payload(info: Info[Context, None], work) -> PledgePayload:
     row, errors = await perform_live(info, work)
+    if row is not None:  # PLEDGE weighting: the pledge may have re-weighted votes
+        await announce(info.context.state, campaign_id=row.campaign_id)
     return PledgePayload(pledge=PledgeType.from_row(row) if row else None, errors=errors)
 
 
@@ -142,6 +145,7 @@ class PartnerMutation:
                 proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
                 units=input.units,
                 now=info.context.now(),
+                secret=info.context.state.settings.secret_key,
             )
 
         return await _pledge_payload(info, work)
@@ -158,6 +162,7 @@ class PartnerMutation:
                 member=await info.context.member(session),
                 pledge_id=require_pk(input.pledge_id, "Pledge", "pledgeId"),
                 now=info.context.now(),
+                secret=info.context.state.settings.secret_key,
             )
 
         return await _pledge_payload(info, work)

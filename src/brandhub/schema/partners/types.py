@@ -38,6 +38,7 @@ from brandhub.schema.partners.enums import (
     PledgeStatusEnum,
 )
 from brandhub.schema.relay import Connection, Node, NodeID, connection, nodes_by_pk, page
+from brandhub.schema.voting.types import SignedSealType
 
 
 @strawberry.type(
@@ -143,6 +144,10 @@ class HandoffType(Node):
         description='GREY: "<Brand> — Powered by <partner>"; WHITE: "<Brand>".'
     )
     result_summary: JSON
+    seal: SignedSealType | None = strawberry.field(
+        description="The campaign's signed seal, as sent in the handoff.received webhook: keep "
+        "it; any later audit file must match it (`brandhub verify FILE --seal SEAL.json`)."
+    )
     created_at: datetime
     updated_at: datetime
     row: strawberry.Private[Handoff]
@@ -168,6 +173,7 @@ class HandoffType(Node):
             label_mode=row.label_mode,
             co_branding=row.co_branding,
             result_summary=row.result_summary,
+            seal=SignedSealType.of(row.seal) if row.seal else None,
             created_at=row.created_at,
             updated_at=row.updated_at,
             row=row,

@@ -36,7 +36,7 @@ async def top(info: Info[Context, None], campaign_id: int, first: int) -> list[R
     async with info.context.db.read() as session:
         standings = await reads.standings(session, row, order=RankOrder.TOP, now=info.context.now())
     return [
-        RankedProposalType(rank=s.rank, score=s.score, proposal_id=s.proposal_id, tally_row=s.tally)
+        RankedProposalType.of(s.rank, s.proposal_id, s.score, s.tied, s.tally)
         for s in standings[:first]
     ]
 

@@ -14,7 +14,7 @@ from brandhub.schema.payloads import perform
 from brandhub.schema.relay import require_pk
 from brandhub.schema.voting.inputs import CastBallotInput, CastVoteInput, RetractVoteInput
 from brandhub.schema.voting.live import announce
-from brandhub.schema.voting.types import BallotType, TallyType, VoteType
+from brandhub.schema.voting.types import BallotType, TallyType, VoteReceiptType, VoteType
 from brandhub.voting import closing, service
 
 
@@ -24,12 +24,18 @@ class VotePayload:
     tally: TallyType | None = strawberry.field(
         default=None, description="The proposal's tally after this change."
     )
+    receipt: VoteReceiptType | None = strawberry.field(
+        default=None, description="Your receipt for this change (its event in your chain)."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
 class BallotPayload:
     ballot: BallotType | None = None
+    receipt: VoteReceiptType | None = strawberry.field(
+        default=None, description="Your receipt for this change (its event in your chain)."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -40,6 +46,7 @@ def _vote_payload(result: service.VoteResult | None, errors: list[UserError]) ->
     return VotePayload(
         vote=VoteType(value=vote.value, weight=vote.weight, pending=vote.pending) if vote else None,
         tally=TallyType.of(result.tally, result.score),
+        receipt=VoteReceiptType.of(result.receipt),
     )
 
 
@@ -54,6 +61,7 @@ class VotingMutation:
                 proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
                 value=input.value,
                 now=info.context.now(),
+                secret=info.context.state.settings.secret_key,
             )
 
         result, errors = await perform(info, work)
@@ -69,6 +77,7 @@ class VotingMutation:
                 voter=await info.context.member(session),
                 proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
                 now=info.context.now(),
+                secret=info.context.state.settings.secret_key,
             )
 
         result, errors = await perform(info, work)
@@ -94,25 +103,29 @@ class VotingMutation:
                 campaign_id=campaign_id,
                 ranking=ranking,
                 now=info.context.now(),
-            ), True
+                secret=info.context.state.settings.secret_key,
+            )
 
         result, errors = await perform(info, work)
-        if errors:
+        if errors or result is None:
             return BallotPayload(errors=errors)
         await announce(info.context.state, campaign_id=campaign_id)
-        ballot = result[0] if result else None
+        ballot, receipt = result.ballot, VoteReceiptType.of(result.receipt)
         if ballot is None:
-            return BallotPayload()
+            return BallotPayload(receipt=receipt)
         return BallotPayload(
             ballot=BallotType(
                 weight=ballot.weight,
                 pending=ballot.pending,
                 cast_at=ballot.cast_at,
                 proposal_ids=list(ballot.ranking),
-            )
+            ),
+            receipt=receipt,
         )
 
-    @strawberry.mutation(description="VOTING → CLOSED (brand owners): results, winner, handoffs.")
+    @strawberry.mutation(
+        description="VOTING → CLOSED (brand owners): results, winner, the signed seal, handoffs."
+    )
     async def close_campaign(
         self, info: Info[Context, None], input: CampaignIdInput
     ) -> CampaignPayload:
@@ -122,6 +135,7 @@ class VotingMutation:
                 actor=await info.context.member(session),
                 campaign_id=require_pk(input.campaign_id, "Campaign", "campaignId"),
                 now=info.context.now(),
+                secret=info.context.state.settings.secret_key,
             )
 
         row, errors = await perform(info, work)

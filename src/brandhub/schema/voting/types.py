@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from fractions import Fraction
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from brandhub.schema.context import Context
-from brandhub.voting import methods
-from brandhub.voting.methods import Tally, VotingMethod
+from brandhub.voting import scoring
+from brandhub.voting.canonical import canonical, parse_timestamp
+from brandhub.voting.chain import Receipt
+from brandhub.voting.methods import Tally
 
 if TYPE_CHECKING:
     from brandhub.schema.community.types import ProposalType
@@ -32,33 +35,53 @@ class TallyType:
     weight_sum: float
 
     @classmethod
-    def of(cls, tally: Tally, score: float) -> TallyType:
+    def of(cls, tally: Tally, score: Fraction) -> TallyType:
         return cls(
-            voters=tally.voters, pending=tally.pending, score=score, weight_sum=tally.weight_sum
+            voters=tally.voters,
+            pending=tally.pending,
+            score=float(score),
+            weight_sum=tally.weight_sum,
         )
 
 
 async def tally_of(info: Info[Context, None], proposal_id: int) -> TallyType:
-    """A proposal's live tally and score, through the request's loaders."""
-    from brandhub.community.campaigns import rules_of
-
+    """A proposal's live tally and score (as the leaderboard ranks it), through the loaders."""
     proposal = await info.context.loaders.proposal.load(proposal_id)
-    campaign = await info.context.loaders.campaign.load(proposal.campaign_id)
-    rules = rules_of(campaign)
     tally = await info.context.loaders.tally.load(proposal_id)
-    weight_sum, value_sum = (0.0, 0.0)
-    if rules.method is VotingMethod.SCORE:
-        weight_sum, value_sum = await info.context.loaders.campaign_sums.load(campaign.id)
-    score = methods.score(rules.method, tally, weight_sum, value_sum, rules.score_prior_strength)
-    return TallyType.of(tally, score)
+    board = await info.context.loaders.board.load(proposal.campaign_id)
+    return TallyType.of(tally, board.score_of(proposal_id, tally) if board else Fraction(0))
 
 
-@strawberry.type(name="RankedProposal")
+@strawberry.type(
+    name="RankedProposal",
+    description="A place in the live board or the result. Scores are counted exactly; "
+    "score is their nearest float, exactScore the exact value.",
+)
 class RankedProposalType:
     rank: int
     score: float
+    exact_score: str = strawberry.field(
+        description='The exact score: an integer or a fraction in lowest terms ("15/8").'
+    )
+    tied: bool = strawberry.field(
+        description="True when another proposal has exactly the same score: the place was "
+        "decided by the campaign's tie-break (VotingRules.tieBreak)."
+    )
     proposal_id: strawberry.Private[int]
     tally_row: strawberry.Private[Tally | None] = None
+
+    @classmethod
+    def of(
+        cls, rank: int, proposal_id: int, score: Fraction, tied: bool, tally: Tally | None = None
+    ) -> RankedProposalType:
+        return cls(
+            rank=rank,
+            score=float(score),
+            exact_score=scoring.text(score),
+            tied=tied,
+            proposal_id=proposal_id,
+            tally_row=tally,
+        )
 
     @strawberry.field
     async def proposal(self, info: Info[Context, None]) -> Proposal | None:
@@ -66,7 +89,84 @@ class RankedProposalType:
 
     @strawberry.field(description="Live tally (leaderboard only).")
     def tally(self) -> TallyType | None:
-        return TallyType.of(self.tally_row, self.score) if self.tally_row else None
+        if not self.tally_row:
+            return None
+        return TallyType.of(self.tally_row, scoring.parse(self.exact_score))
+
+
+@strawberry.type(
+    name="VoteReceipt",
+    description="Returned by every vote change: keep it. After close, viewerReceipt proves "
+    "the chain it belongs to is in the signed seal.",
+)
+class VoteReceiptType:
+    voter: str = strawberry.field(
+        description="Your pseudonym in this campaign (a keyed HMAC: names you in the audit file)."
+    )
+    seq: int = strawberry.field(description="The event's number in your chain (1, 2, 3…).")
+    event_hash: str = strawberry.field(
+        description="SHA-256 (hex) of the event, chained after your previous one."
+    )
+
+    @classmethod
+    def of(cls, receipt: Receipt) -> VoteReceiptType:
+        return cls(voter=receipt.voter, seq=receipt.seq, event_hash=receipt.hash)
+
+
+@strawberry.type(
+    name="SignedSeal",
+    description="The Ed25519-signed statement of a closed campaign: the Merkle root over "
+    "every voter chain's head, and the digests of its rules/candidates and result. Check "
+    "signature over the UTF-8 bytes of statement with the key keyId of "
+    "/.well-known/brandhub-keys.json (docs/audit-format.md).",
+)
+class SignedSealType:
+    statement: str = strawberry.field(
+        description="The signed bytes: RFC 8785 JSON of the statement (parse it for its fields)."
+    )
+    signature: str = strawberry.field(description="Ed25519 signature, base64url without padding.")
+    key_id: str = strawberry.field(description="RFC 7638 thumbprint of the signing key.")
+    algorithm: str
+    root: str = strawberry.field(description="The Merkle tree head (hex), as signed.")
+    tree_size: int = strawberry.field(description="Voter chains in the tree, as signed.")
+    closed_at: datetime
+    result_digest: str = strawberry.field(description="SHA-256 of the stored result, as signed.")
+    setup_digest: str = strawberry.field(
+        description="SHA-256 of the campaign, rules and candidates, as signed."
+    )
+
+    @classmethod
+    def of(cls, signed: dict[str, Any]) -> SignedSealType:
+        statement = signed["statement"]
+        return cls(
+            statement=canonical(statement).decode(),
+            signature=signed["signature"],
+            key_id=signed["keyId"],
+            algorithm=signed["algorithm"],
+            root=statement["root"],
+            tree_size=statement["treeSize"],
+            closed_at=parse_timestamp(statement["closedAt"]),
+            result_digest=statement["result"],
+            setup_digest=statement["setup"],
+        )
+
+
+@strawberry.type(
+    name="VoterReceipt",
+    description="The viewer's chain in a campaign and, once CLOSED, the proof it is sealed: "
+    "leaf = RFC 8785 JSON {head, seq, voter}; SHA-256(0x00 ‖ leaf), then proof per "
+    "RFC 9162 §2.1.3.2 up to seal.root.",
+)
+class VoterReceiptType:
+    voter: str = strawberry.field(description="Your pseudonym in this campaign.")
+    seq: int = strawberry.field(description="Events in your chain.")
+    head: str = strawberry.field(description="Your chain head: the hash of your last event.")
+    leaf_index: int | None = strawberry.field(description="Your leaf's index in the sealed tree.")
+    tree_size: int | None
+    proof: list[str] | None = strawberry.field(
+        description="RFC 9162 inclusion proof: sibling hashes (hex), leaf to root."
+    )
+    seal: SignedSealType | None
 
 
 @strawberry.type(name="Results", description="The outcome stored when the campaign closed.")
@@ -74,7 +174,17 @@ class ResultsType:
     voters: int
     quorum_met: bool
     ranking: list[RankedProposalType]
-    seal: str = strawberry.field(description="SHA-256 over every voter's event-chain head.")
+    seal: str = strawberry.field(
+        description="The Merkle root over every voter chain's head (signedSeal signs it)."
+    )
+    signed_seal: SignedSealType | None = strawberry.field(
+        description="The signed seal; null for campaigns closed before seals were signed."
+    )
+    audit_url: str | None = strawberry.field(
+        description="Path of the public audit file (NDJSON, docs/audit-format.md), checked by "
+        "`brandhub verify FILE`; null without a signed seal. A campaign whose log still holds "
+        "events from before pseudonymous chains answers 409 there."
+    )
     computed_at: datetime
     winner_id: strawberry.Private[int | None]
 

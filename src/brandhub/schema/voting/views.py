@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from strawberry.types import Info
 
 from brandhub.community.campaigns import rules_of
 from brandhub.community.models import Campaign
 from brandhub.schema.community.types import moderates, viewer_id
 from brandhub.schema.context import Context
-from brandhub.schema.errors import bad_request, forbidden
-from brandhub.schema.relay import MAX_PAGE_SIZE
+from brandhub.schema.errors import bad_request, forbidden, integrity_failure
+from brandhub.schema.relay import MAX_PAGE_SIZE, to_global_id
 from brandhub.schema.voting.live import top
 from brandhub.schema.voting.types import (
     BallotType,
     RankedProposalType,
     ResultsType,
+    SignedSealType,
     VelocityFlagType,
     ViewerVoteType,
+    VoterReceiptType,
 )
-from brandhub.voting import counters, methods, reads
+from brandhub.voting import counters, methods, reads, scoring, sealing
+from brandhub.voting.models import CampaignSeal
 
 
 async def leaderboard(
@@ -36,22 +41,60 @@ async def campaign_voters(info: Info[Context, None], campaign_id: int) -> int:
         return (await counters.campaign_totals(session, campaign_id)).voters
 
 
+def audit_path(campaign_id: int) -> str:
+    """Where anyone downloads a closed campaign's audit file."""
+    return f"/audit/{to_global_id('Campaign', campaign_id)}.ndjson"
+
+
+def _entry(row: dict[str, object]) -> RankedProposalType:
+    score = row["score"]
+    # Results stored before exact counting hold float scores and no tie flags.
+    exact = scoring.parse(score) if isinstance(score, str) else Fraction(str(score))
+    return RankedProposalType.of(
+        int(row["rank"]), int(row["proposal"]), exact, bool(row.get("tied", False))
+    )
+
+
 async def results(info: Info[Context, None], campaign_id: int) -> ResultsType | None:
-    """The result stored at close."""
+    """The result stored at close, with its signed seal."""
     async with info.context.db.read() as session:
         row = await reads.stored_result(session, campaign_id)
+        sealed = await session.get(CampaignSeal, campaign_id) if row else None
     if row is None:
         return None
     return ResultsType(
         voters=row.voters,
         quorum_met=row.quorum_met,
-        ranking=[
-            RankedProposalType(rank=e["rank"], score=e["score"], proposal_id=e["proposal"])
-            for e in row.ranking
-        ],
+        ranking=[_entry(e) for e in row.ranking],
         seal=row.seal,
+        signed_seal=SignedSealType.of(sealing.signed_seal(sealed)) if sealed else None,
+        audit_url=audit_path(campaign_id) if sealed else None,
         computed_at=row.computed_at,
         winner_id=row.winner_id,
+    )
+
+
+async def viewer_receipt(info: Info[Context, None], campaign_id: int) -> VoterReceiptType | None:
+    """The signed-in member's chain head and, once sealed, its inclusion proof."""
+    member_id = await viewer_id(info)
+    if member_id is None:
+        return None
+    async with info.context.db.read() as session:
+        try:
+            found = await sealing.inclusion(session, campaign_id=campaign_id, voter_id=member_id)
+        except ValueError as error:
+            raise integrity_failure(f"Your receipt cannot be proven: {error}.") from error
+    if found is None:
+        return None
+    sealed = found.seal
+    return VoterReceiptType(
+        voter=found.voter,
+        seq=found.seq,
+        head=found.head,
+        leaf_index=found.leaf_index,
+        tree_size=sealed.tree_size if sealed else None,
+        proof=found.proof,
+        seal=SignedSealType.of(sealing.signed_seal(sealed)) if sealed else None,
     )
 
 
