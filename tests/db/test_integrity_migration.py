@@ -3,8 +3,6 @@ existing chains left to be named, and it downgrades cleanly."""
 
 from __future__ import annotations
 
-import uuid
-
 import asyncpg
 import pytest
 from alembic import command
@@ -12,7 +10,8 @@ from sqlalchemy import text
 
 from brandhub.db import create_engine
 from brandhub.migrate import alembic_config, upgrade
-from tests.conftest import PINNED_URL, POSTGRES_URL, asyncpg_dsn, make_settings, unavailable
+from tests.conftest import PINNED_URL, POSTGRES_URL, make_settings, unavailable
+from tests.databases import create_postgres, drop_postgres
 
 # The suite's pin (BRANDHUB_TEST_DATABASE_URL) picks the backend here too.
 BACKENDS = (
@@ -45,24 +44,21 @@ ROWS = [
 ]
 
 
-async def _database(backend: str, tmp_path) -> tuple[str, str | None]:
+async def _database(backend: str, tmp_path) -> tuple[str, bool]:
+    """A database of its own (the suite only writes into databases it creates)."""
     if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'm.db'}", None
-    name = f"brandhub_mig_{uuid.uuid4().hex[:10]}"
+        return f"sqlite+aiosqlite:///{tmp_path / 'm.db'}", False
+    server = PINNED_URL if PINNED_URL and not PINNED_URL.startswith("sqlite") else POSTGRES_URL
     try:
-        admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_URL), timeout=5)
+        return await create_postgres(server), True
     except (OSError, asyncpg.PostgresError) as exc:
         unavailable("PostgreSQL", exc)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}", name
+        raise
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_0007_on_existing_data(backend, tmp_path):
-    url, name = await _database(backend, tmp_path)
+    url, created = await _database(backend, tmp_path)
     settings = make_settings(url)
     engine = create_engine(settings)
     try:
@@ -99,9 +95,8 @@ async def test_0007_on_existing_data(backend, tmp_path):
         assert not {"tally_bin", "signing_key", "campaign_seal"} & tables
     finally:
         await engine.dispose()
-        if name is not None:
-            admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_URL), timeout=5)
-            try:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            finally:
-                await admin.close()
+        if created:
+            server = (
+                PINNED_URL if PINNED_URL and not PINNED_URL.startswith("sqlite") else POSTGRES_URL
+            )
+            await drop_postgres(server, url)
