@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from brandhub.community.models import Proposal, ProposalStatus
 from brandhub.voting import statements
 from brandhub.voting.methods import Tally, TallyDelta, VotingMethod, VotingRules
-from brandhub.voting.models import TALLY_SLOTS, TallyBin, TallySlot
+from brandhub.voting.models import TALLY_SLOTS, CampaignSlot, TallyBin, TallySlot
 from brandhub.voting.scoring import quanta
 
 # Proposals that take part in the result (and the live ranking).
@@ -206,3 +206,13 @@ async def listed_sums(session: AsyncSession, campaign_id: int) -> tuple[float, f
         )
     ).one()
     return float(row[0]), float(row[1])
+
+
+async def campaign_voters(session: AsyncSession, campaign_id: int) -> int:
+    """Distinct voters counted in a campaign (weight > 0), summed from its counter slots."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(CampaignSlot.voters), 0)).where(
+            CampaignSlot.campaign_id == campaign_id
+        )
+    )
+    return int(total or 0)

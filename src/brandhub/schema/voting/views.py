@@ -38,7 +38,7 @@ async def leaderboard(
 async def campaign_voters(info: Info[Context, None], campaign_id: int) -> int:
     """Distinct counted voters of a campaign, from its counter slots."""
     async with info.context.db.read() as session:
-        return (await counters.campaign_totals(session, campaign_id)).voters
+        return await counters.campaign_voters(session, campaign_id)
 
 
 def audit_path(campaign_id: int) -> str:
