@@ -23,6 +23,7 @@ import asyncpg
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import delete
 from starlette.applications import Starlette
 
@@ -41,6 +42,9 @@ from tests.databases import (
 )
 
 IN_CI = bool(os.environ.get("CI"))
+# Property tests judge results, never speed: a loaded machine must not fail them on time.
+hypothesis_settings.register_profile("brandhub", deadline=None)
+hypothesis_settings.load_profile("brandhub")
 PINNED_URL = os.environ.get("BRANDHUB_TEST_DATABASE_URL")
 POSTGRES_URL = os.environ.get(
     "BRANDHUB_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -156,7 +160,7 @@ def settings(database_url: str) -> Settings:
 async def app(settings: Settings, clock: Clock) -> AsyncIterator[Starlette]:
     """The real application with its lifespan running, on a clean database."""
     application = create_app(settings)
-    async with LifespanManager(application):
+    async with LifespanManager(application, startup_timeout=60, shutdown_timeout=60):
         application.state.brandhub.clock = clock
         yield application
         jobs = application.state.brandhub.jobs

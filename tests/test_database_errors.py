@@ -129,7 +129,7 @@ async def unreachable(request, tmp_path) -> AsyncIterator[httpx.AsyncClient]:
     else:
         url = f"sqlite+aiosqlite:///{tmp_path / 'missing-folder' / 'brandhub.db'}"
     app = create_app(make_settings(url))
-    async with LifespanManager(app):
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield client

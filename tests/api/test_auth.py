@@ -144,7 +144,9 @@ async def make_app(database_url):
 
         async def start(**overrides):
             app = create_app(make_settings(database_url, **overrides))
-            await stack.enter_async_context(LifespanManager(app))
+            await stack.enter_async_context(
+                LifespanManager(app, startup_timeout=60, shutdown_timeout=60)
+            )
             return app
 
         yield start

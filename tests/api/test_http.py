@@ -219,7 +219,7 @@ class TestHealth:
             else "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
         )
         app = create_app(make_settings(url))
-        async with LifespanManager(app):
+        async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
                 response = await client.get("/readyz")
@@ -244,7 +244,7 @@ class TestHealth:
 class TestSwitches:
     async def test_introspection_and_graphiql_can_be_switched_off(self, database_url):
         app = create_app(make_settings(database_url, introspection=False, graphiql=False))
-        async with LifespanManager(app):
+        async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
                 body = (
@@ -258,7 +258,7 @@ class TestSwitches:
     async def test_graphiql_is_served_by_default(self, database_url, tmp_path):
         (tmp_path / "graphiql.html").write_text("<title>GraphiQL</title>")
         app = create_app(make_settings(database_url, web_dist=str(tmp_path)))
-        async with LifespanManager(app):
+        async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
                 page = await client.get("/graphql", headers={"accept": "text/html"})

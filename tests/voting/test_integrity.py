@@ -202,7 +202,7 @@ class TestSigningKeys:
             assert len(await keys.all_keys(session)) == 1  # created when the app started
         wrong = create_app(make_settings(settings.database_url, secret_key="not the secret"))
         with pytest.raises(keys.SigningKeyError):
-            async with LifespanManager(wrong):
+            async with LifespanManager(wrong, startup_timeout=60, shutdown_timeout=60):
                 pass
 
 

@@ -34,7 +34,7 @@ def fake_build(root: Path) -> Path:
 @pytest.fixture
 async def site(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(make_settings(database_url, web_dist=str(fake_build(tmp_path))))
-    async with LifespanManager(app):
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
@@ -121,7 +121,7 @@ class TestBridge:
 
 async def test_without_a_build_the_home_page_says_how_to_build(database_url, tmp_path):
     app = create_app(make_settings(database_url, web_dist=str(tmp_path / "nothing")))
-    async with LifespanManager(app):
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             response = await client.get("/")
