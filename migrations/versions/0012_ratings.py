@@ -1,14 +1,14 @@
-"""After the vote: ladder, royalties, ratings, reputation (issue 10)
+"""After the vote: verified-buyer ratings and reputation (issue 10, part 3)
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-25 09:30:00
 """
 
 from collections.abc import Sequence
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
