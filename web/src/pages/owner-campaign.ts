@@ -11,6 +11,7 @@ import {
   type CampaignConsoleQuery,
 } from '../api/generated/graphql';
 import { define } from '../components/base';
+import '../components/results';
 import { fieldErrors, formErrors } from '../components/feedback';
 import { formatDate, formatDay, formatMoney, formatNumber, t } from '../i18n';
 import { session } from '../session';
@@ -93,18 +94,7 @@ class OwnerCampaignPage extends Page<Campaign> {
       ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
       ${formErrors(this.errors, ['reason'])}
       <p class="row">${this.phaseButton(c)}</p>
-      ${r
-        ? html`<section class="card" aria-labelledby="results-title">
-            <h2 id="results-title">${t('results.title')}</h2>
-            <p>${r.winner ? html`${t('results.winner')} <a href=${`/p/${r.winner.id}`}><strong>${r.winner.title}</strong></a>` : t('results.noWinner')}</p>
-            <p>${r.quorumMet ? t('results.quorumMet', { count: r.voters }) : t('results.quorumMissed', { count: r.voters, quorum: c.voting.quorum })}</p>
-            <table><caption>${t('results.ranking')}</caption>
-              <thead><tr><th scope="col">#</th><th scope="col">${t('results.proposal')}</th><th scope="col">${t('results.score')}</th></tr></thead>
-              <tbody>${r.ranking.map((e) => html`<tr><td>${e.rank}</td><td>${e.proposal?.title ?? '—'}</td><td class="num">${formatNumber(e.score)}</td></tr>`)}</tbody>
-            </table>
-            <p class="hint">${t('results.seal')} <code class="digest">${r.seal}</code> · ${formatDate(r.computedAt)}</p>
-          </section>`
-        : nothing}
+      ${r ? html`<bh-results .results=${r} quorum=${c.voting.quorum} method=${c.voting.method}></bh-results>` : nothing}
       ${this.handoffs(c)}
       <section class="card" aria-labelledby="queue-title">
         <h2 id="queue-title">${t('moderation.queue')}</h2>
