@@ -6,11 +6,13 @@ import { match, navigate, NAVIGATE_EVENT, type Match } from './router';
 import { session, SESSION_EVENT } from './session';
 import { appStyles, styles } from './styles';
 import { SignOutDocument } from './api/generated/graphql';
+import { useFrenchErrors } from './components/feedback';
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(styles + appStyles);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 document.documentElement.lang = locale();
+useFrenchErrors(() => import('./i18n/errors-fr'));
 
 class App extends BhElement {
   static properties = { route: { state: true }, loading: { state: true }, ready: { state: true } };
