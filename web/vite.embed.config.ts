@@ -1,4 +1,5 @@
 import { defineConfig, type Plugin } from 'vite';
+import { pureDocuments } from './scripts/pure-documents';
 
 // The widget's inner elements get private names (brandhub-campaign-leaderboard, …) in its own
 // build, so a host page that defines <bh-leaderboard> or loads brandhub's app cannot hand the
@@ -16,7 +17,7 @@ const privateNames: Plugin = {
 // The widget: one self-contained, minified module at a stable URL (/embed.js), loaded by other
 // sites' pages; no shared chunks, so a release never leaves it pointing at vanished files.
 export default defineConfig({
-  plugins: [privateNames],
+  plugins: [privateNames, pureDocuments],
   build: {
     outDir: 'dist',
     emptyOutDir: false,

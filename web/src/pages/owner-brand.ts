@@ -15,6 +15,8 @@ import {
 } from '../api/generated/graphql';
 import { FieldErrors } from '../api/errors';
 import { define } from '../components/base';
+import '../components/brand-members';
+import '../components/partner-admin';
 import { errorText, fieldErrors, formErrors } from '../components/feedback';
 import { formatDate, t, type MessageKey } from '../i18n';
 import { navigate } from '../router';
@@ -263,8 +265,10 @@ class OwnerBrandPage extends Page<Data> {
         <ul class="plain">${brand.campaigns.nodes.map((c) => html`<li><a class="grow" href=${`/owner/c/${c.id}`}>${c.title}</a> ${phaseBadge(c.phase)}</li>`)}</ul>
       </section>
       <div class="layout">
-        <div>${this.campaignForm(brand, data.partners)}</div>
+        <div>${this.campaignForm(brand, data.partners)}
+          <bh-partner-admin @bh-partners-changed=${() => this.load()}></bh-partner-admin></div>
         <div>${this.themeForm(brand)} ${this.originsForm(brand)}
+          <bh-brand-members slug=${brand.slug} brand-id=${brand.id}></bh-brand-members>
           <section class="card" aria-labelledby="modlog-title">
             <h2 id="modlog-title">${t('moderation.log')}</h2>
             ${brand.moderationLog.nodes.length === 0 ? html`<p class="hint">${t('moderation.none')}</p>` : nothing}

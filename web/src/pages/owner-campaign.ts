@@ -12,6 +12,8 @@ import {
 } from '../api/generated/graphql';
 import { define } from '../components/base';
 import '../components/results';
+import '../components/comment-queue';
+import '../components/handoff-cancel';
 import { fieldErrors, formErrors } from '../components/feedback';
 import { formatDate, formatDay, formatMoney, formatNumber, t } from '../i18n';
 import { session } from '../session';
@@ -78,6 +80,9 @@ class OwnerCampaignPage extends Page<Campaign> {
                     : nothing}`
               : html`<p class="hint">${t('handoff.waiting')}</p>`}
             ${h.demand.moq ? html`<p>${t('pledge.moq', { count: h.demand.pledgedUnits, moq: h.demand.moq })}</p>` : nothing}
+            ${['RECEIVED', 'ACKNOWLEDGED', 'QUOTED', 'ACCEPTED', 'IN_PRODUCTION'].includes(h.status)
+              ? html`<bh-handoff-cancel handoff-id=${h.id} partner=${h.partner.name} @bh-handoff-cancelled=${() => this.load()}></bh-handoff-cancel>`
+              : nothing}
           </article>`,
         )}
       </div>
@@ -116,7 +121,8 @@ class OwnerCampaignPage extends Page<Campaign> {
         <h3>${t('moderation.flags')}</h3>
         ${c.velocityFlags.length === 0 ? html`<p class="hint">${t('moderation.noFlags')}</p>` : nothing}
         <ul>${c.velocityFlags.map((f) => html`<li>${formatDate(f.raisedAt)} · ${f.proposal?.title ?? '—'} · ${t('moderation.flag', { count: f.newAccountVotes })}</li>`)}</ul>
-      </section>`;
+      </section>
+      <bh-comment-queue campaign-id=${c.id}></bh-comment-queue>`;
   }
 }
 

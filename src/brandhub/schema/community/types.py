@@ -15,6 +15,7 @@ from brandhub.community.models import (
     Brand,
     Campaign,
     Comment,
+    Membership,
     ModerationAction,
     Phase,
     Proposal,
@@ -171,6 +172,20 @@ class BrandType(Node):
             rows = await reads.moderation_log(session, self.pk, offset=p.offset, limit=p.limit)
         return connection(rows, p, ModerationEntryType.from_row)
 
+    @strawberry.field(
+        description="Who belongs to the brand and with what role (owners first); moderators "
+        "and owners only."
+    )
+    async def members(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[MembershipType]:
+        if not await moderates(info, self.pk):
+            raise forbidden("Only the brand's moderators and owners can list its members.")
+        p = page(first, after)
+        async with info.context.db.read() as session:
+            rows = await reads.members_of(session, self.pk, offset=p.offset, limit=p.limit)
+        return connection(rows, p, MembershipType.from_row)
+
 
 @strawberry.type(name="Membership")
 class MembershipType:
@@ -178,6 +193,12 @@ class MembershipType:
     joined_at: datetime
     brand_id: strawberry.Private[int]
     member_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Membership) -> MembershipType:
+        return cls(
+            role=row.role, joined_at=row.joined_at, brand_id=row.brand_id, member_id=row.member_id
+        )
 
     @strawberry.field
     async def brand(self, info: Info[Context, None]) -> BrandType:
