@@ -128,6 +128,16 @@ def test_receipt_check_my_vote_and_the_audit_file(server, new_context, tmp_path)
     check.click()
     receipt.get_by_text("is not the one that was sealed").wait_for()
 
+    # On a phone, the long hashes and key ids wrap: nothing overflows sideways.
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('bh.receipt.'))"
+        ".forEach(k => localStorage.removeItem(k))"
+    )
+    check.click()
+    receipt.get_by_text("Your vote is in the sealed count").wait_for()
+    check_fits(page, "closed campaign with a verified receipt at 375 px")
+
     phone = new_context(width=375, locale="fr-FR").new_page()
     phone.goto(f"/c/{campaign_id}")
     phone.locator("bh-results").get_by_text("ex æquo").first.wait_for()

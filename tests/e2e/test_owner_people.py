@@ -106,7 +106,7 @@ def test_comment_queue_and_cancelling_a_handoff(server, new_context):
     reason_error = queue.locator("#comment-reason-error")
     reason_error.wait_for()
     assert "Reason" in reason_error.inner_text()
-    queue.get_by_label("Reason (shown in the moderation log)").fill("spam")
+    queue.get_by_label("Reason for hiding or restoring a comment (logged)").fill("spam")
     queue.get_by_role("button", name="Hide the comment by Mia").click()
     queue.get_by_text("Done; it is in the moderation log.").wait_for()
     queue.locator(".badge", has_text="hidden").wait_for()

@@ -39,13 +39,14 @@ class CommentQueue extends ConsoleSection {
     return html`<section class="card" aria-labelledby="comments-title">
       <h2 id="comments-title">${tc('queue.title')}</h2>
       ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
-      <div class="field">
-        <label for="comment-reason">${tc('queue.reason')}</label>
-        <input id="comment-reason" .value=${this.reason} aria-invalid=${reasonErrors ? 'true' : 'false'}
-          aria-describedby="comment-reason-error" @input=${(ev: Event) => (this.reason = (ev.target as HTMLInputElement).value)} />
-        ${fieldErrors(reasonErrors, 'reason', 'comment-reason-error')}
-      </div>
-      ${withComments.length === 0 ? html`<p class="hint">${tc('queue.none')}</p>` : nothing}
+      ${withComments.length === 0
+        ? html`<p class="hint">${tc('queue.none')}</p>`
+        : html`<div class="field">
+            <label for="comment-reason">${tc('queue.reason')}</label>
+            <input id="comment-reason" .value=${this.reason} aria-invalid=${reasonErrors ? 'true' : 'false'}
+              aria-describedby="comment-reason-error" @input=${(ev: Event) => (this.reason = (ev.target as HTMLInputElement).value)} />
+            ${fieldErrors(reasonErrors, 'reason', 'comment-reason-error')}
+          </div>`}
       ${withComments.map(
         (p) => html`<h3>${tc('queue.on', { title: p.title })}</h3>
           <ul class="plain">

@@ -86,7 +86,7 @@ class Receipt extends BhElement {
     const seq = mine?.seq ?? this.receipt?.seq;
     const hash = mine?.eventHash ?? this.receipt?.head;
     if (seq == null || !hash) return nothing;
-    return html`<section class="receipt" aria-labelledby="receipt-title">
+    return html`<section class="card receipt" style="overflow-wrap: anywhere" aria-labelledby="receipt-title">
       <h2 id="receipt-title">${t('receipt.title')}</h2>
       <dl class="kv">
         <dt>${t('receipt.event')}</dt><dd>${t('receipt.seq', { seq: String(seq) })}</dd>

@@ -37,8 +37,11 @@ class Results extends BhElement {
     if (!r) return nothing;
     const tied = r.ranking.some((e) => e.tied);
     const s = r.signedSeal;
-    const file = r.auditUrl ? new URL(r.auditUrl, location.href).pathname.split('/').pop() : null;
-    return html`<section class="card results" aria-labelledby="results-title">
+    // The server names the download audit-<campaign id>.ndjson (its Content-Disposition).
+    const id = r.auditUrl ? new URL(r.auditUrl, location.href).pathname.split('/').pop()!.replace(/\.ndjson$/, '') : '';
+    const file = `audit-${id}.ndjson`;
+    const [before, after] = ta('results.verifyHow', { command: '\u0000' }).split('\u0000');
+    return html`<section class="card results" style="overflow-wrap: anywhere" aria-labelledby="results-title">
       <h2 id="results-title">${t('results.title')}</h2>
       ${r.winner
         ? html`<p class="lead">${t('results.winner')} <a href=${`/p/${r.winner.id}`}><strong>${r.winner.title}</strong></a></p>`
@@ -68,8 +71,8 @@ class Results extends BhElement {
         : html`<p class="hint">${t('results.seal')} <code class="digest">${r.seal}</code> · ${formatDate(r.computedAt)}</p>
             <p class="hint">${ta('results.unsigned')}</p>`}
       ${r.auditUrl
-        ? html`<p><a class="button" href=${r.auditUrl} download=${file ?? ''}>${ta('results.download')}</a></p>
-            <p class="hint verify-how">${ta('results.verifyHow', { command: `brandhub verify ${file ?? 'FILE'} --key brandhub-keys.json` })}
+        ? html`<p><a class="button" href=${r.auditUrl} download=${file}>${ta('results.download')}</a></p>
+            <p class="hint verify-how">${before}<code>brandhub verify ${file} --key brandhub-keys.json</code>${after}
               <a href=${KEYS_URL} download="brandhub-keys.json">${ta('results.keys')}</a></p>`
         : nothing}
     </section>`;

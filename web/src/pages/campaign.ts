@@ -195,7 +195,7 @@ class CampaignPage extends Page<Data> {
                 ${c.poweredBy ? html`<p class="powered">${t('widget.poweredBy', { partner: c.poweredBy })}</p>` : nothing}`
             : nothing}
           ${session.member && mine?.viewerReceipt
-            ? html`<bh-receipt class="card" .api=${session.api} campaign-id=${c.id} ?closed=${c.phase === 'CLOSED'}
+            ? html`<bh-receipt .api=${session.api} campaign-id=${c.id} ?closed=${c.phase === 'CLOSED'}
                 .receipt=${mine.viewerReceipt}></bh-receipt>`
             : nothing}
           ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
