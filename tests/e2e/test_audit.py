@@ -12,7 +12,7 @@ import sys
 import httpx
 
 from tests.e2e import scenes
-from tests.e2e.conftest import check_accessibility, check_fits
+from tests.e2e.conftest import check_accessibility, check_fits, tab_to
 from tests.e2e.test_voting import sign_in
 
 
@@ -62,7 +62,8 @@ def test_receipt_check_my_vote_and_the_audit_file(server, new_context, tmp_path)
     scenes.phase(server, owner, campaign_id, "closeCampaign")
     page.reload()
     check = receipt.get_by_role("button", name="Check my vote")
-    check.click()
+    tab_to(page, check)  # keyboard only
+    page.keyboard.press("Enter")
     receipt.get_by_text("Your vote is in the sealed count").wait_for()
 
     # Results: Garlic and Pumpkin have exactly one support each: tied, in the rule's order.
