@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from brandhub.partners.models import Pledge, PledgeStatus
 from brandhub.ratings.models import ProductRating
 from brandhub.ratings.scores import RatingSummary, summarize
 
@@ -55,3 +56,15 @@ async def rating_of(
             ProductRating.handoff_id == handoff_id, ProductRating.member_id == member_id
         )
     )
+
+
+async def active_pledges(
+    session: AsyncSession, proposal_id: int, *, offset: int, limit: int
+) -> Sequence[Pledge]:
+    """A product's active pledges, oldest first (the partner's fulfilment list)."""
+    query = (
+        select(Pledge)
+        .where(Pledge.proposal_id == proposal_id, Pledge.status == PledgeStatus.ACTIVE)
+        .order_by(Pledge.id)
+    )
+    return (await session.scalars(query.offset(offset).limit(limit))).all()
