@@ -21,7 +21,7 @@ async def summary(
         query = query.where(ProductRating.handoff_id == handoff_id)
     if partner_id is not None:
         query = query.where(ProductRating.partner_id == partner_id)
-    return summarize(dict((await session.execute(query)).tuples().all()))
+    return summarize({stars: n for stars, n in await session.execute(query)})
 
 
 async def rated_products(session: AsyncSession, partner_id: int) -> int:
