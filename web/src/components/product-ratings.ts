@@ -46,17 +46,17 @@ class ProductRatings extends Panel<Data> {
         input: { proposalId: data.id, stars: this.stars, review: this.review },
       })).rateProduct, mine ? tr('rating.updated') : tr('rating.thanks'));
     }}>
-      <fieldset aria-describedby="stars-error">
+      <fieldset class="stars" aria-describedby="stars-error">
         <legend>${mine ? tr('rating.yours') : tr('rating.rate')}</legend>
-        <div class="stars" role="presentation">
-          ${[1, 2, 3, 4, 5].map((n) => html`<input type="radio" name="stars" id=${`star-${n}`} value=${n}
-              .checked=${this.stars === n} aria-invalid=${e?.at('stars').length ? 'true' : 'false'}
+        ${[1, 2, 3, 4, 5].map((n) => html`<label class=${n <= this.stars ? 'star lit' : 'star'}>
+            <input type="radio" name="stars" .value=${String(n)} .checked=${this.stars === n}
+              aria-invalid=${e?.at('stars').length ? 'true' : 'false'}
               @change=${() => { this.stars = n; this.drafted = true; }} />
-            <label for=${`star-${n}`} title=${tr('rating.stars', { count: n })}><span aria-hidden="true">${'★'.repeat(n)}</span>
-              <span class="visually-hidden">${tr('rating.stars', { count: n })}</span></label>`)}
-        </div>
-        ${fieldErrors(e, 'stars', 'stars-error')}
+            <span aria-hidden="true">★</span>
+            <span class="visually-hidden">${tr('rating.stars', { count: n })}</span>
+          </label>`)}
       </fieldset>
+      ${fieldErrors(e, 'stars', 'stars-error')}
       <div class="field">
         <label for="review">${tr('rating.review')}</label>
         <textarea id="review" rows="3" maxlength="2000" .value=${this.review} aria-invalid=${e?.at('review').length ? 'true' : 'false'}
@@ -80,12 +80,13 @@ class ProductRatings extends Panel<Data> {
       <p class="rating-average"><strong data-testid="bayesian-average">${formatNumber(r.bayesianAverage)}</strong> / 5
         <span class="hint">· ${tr('rating.count', { count: r.count })}${r.average != null ? html` · ${tr('rating.mean', { mean: formatNumber(r.average) })}` : nothing}</span></p>
       <p class="hint">${tr('rating.prior', { strength: r.priorStrength, mean: formatNumber(r.priorMean) })}</p>
-      <ul class="plain distribution" aria-label=${tr('rating.distribution')}>
-        ${[5, 4, 3, 2, 1].map((n) => html`<li>
-          <label for=${`dist-${n}`}>${tr('rating.stars', { count: n })}</label>
-          <progress id=${`dist-${n}`} max=${most} .value=${r.distribution[n - 1]}></progress>
-          <span data-testid=${`dist-${n}`}>${formatNumber(r.distribution[n - 1])}</span></li>`)}
-      </ul>
+      <table class="distribution">
+        <caption class="visually-hidden">${tr('rating.distribution')}</caption>
+        <tbody>${[5, 4, 3, 2, 1].map((n) => html`<tr>
+          <th scope="row"><label for=${`dist-${n}`}>${tr('rating.stars', { count: n })}</label></th>
+          <td class="grow"><progress id=${`dist-${n}`} max=${most} .value=${r.distribution[n - 1]}></progress></td>
+          <td class="num" data-testid=${`dist-${n}`}>${formatNumber(r.distribution[n - 1])}</td></tr>`)}</tbody>
+      </table>
       ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
       ${formErrors(this.errors, ['stars', 'review', 'reason'])}
       ${r.viewerCanRate ? this.form(data) : session.member ? html`<p class="hint">${tr('rating.onlyBuyers')}</p>` : nothing}
