@@ -207,3 +207,27 @@ async def test_recount_matches_after_reputations_change(gql, sign_up, state, clo
     assert (await reputation_of(gql, author_id))["reputation"] == 6
     async with state.db.read() as session:
         assert (await recount(session, campaign_pk, secret=state.settings.secret_key)).ok
+
+
+async def test_an_authors_own_rating_earns_nothing(gql, sign_up, state, clock):
+    c = await accepted_product(gql, sign_up, state, clock)
+    author = c["members"][0]
+    await ok(
+        gql,
+        "mutation($input: PledgeInput!) { pledge(input: $input) { errors { code } } }",
+        {"input": {"proposalId": c["proposal"], "units": 1}},
+        token=author,
+        field="pledge",
+    )
+    await produce(gql, c)
+    await ok(
+        gql,
+        FULFIL,
+        {"input": {"handoffId": c["handoff"], "all": True}},
+        token=c["key"],
+        field="fulfilPledges",
+    )
+    await rate(gql, author, c["proposal"], 5)  # a verified buyer of their own product may rate
+    shown = await reputation_of(gql, author)
+    assert shown["reputation"] == 25
+    assert shown["components"]["RATINGS"] == (0, 0)
