@@ -24,7 +24,7 @@ def handoff_step(server, token: str, mutation: str, input_type: str, **input) ->
 
 def product_in_production(server):
     """A winning proposal by "Author", its quote accepted, one pledge by "Buyer", in production."""
-    _, owner = scenes.sign_up(server, "Owner")
+    owner_email, owner = scenes.sign_up(server, "Owner")
     _, author = scenes.sign_up(server, "Author")
     buyer_email, buyer = scenes.sign_up(server, "Buyer")
     partner_id, _, api_key = scenes.partner(server, owner)
@@ -73,7 +73,13 @@ def product_in_production(server):
         status="IN_PRODUCTION",
     )
     author_id = server.gql("{ viewer { ... on Member { id } } }", token=author)["viewer"]["id"]
-    return {"proposal": proposal, "key": api_key, "buyer": buyer_email, "author": author_id}
+    return {
+        "proposal": proposal,
+        "key": api_key,
+        "buyer": buyer_email,
+        "author": author_id,
+        "owner": owner_email,
+    }
 
 
 def test_ship_fulfil_rate_and_reputation(server, new_context):
@@ -145,3 +151,21 @@ def test_ship_fulfil_rate_and_reputation(server, new_context):
 
     maker.reload()
     maker.get_by_text("Rated 3.17 / 5 by 1 buyer").wait_for()
+
+    # The brand's owner moderates the review: hidden from the public, its stars still count.
+    owner = new_context().new_page()
+    sign_in(owner, s["owner"])
+    owner.goto(f"/p/{s['proposal']}")
+    review = owner.locator("bh-product-ratings")
+    review.get_by_text("Silky, a little salty.").wait_for()
+    review.get_by_role("button", name="Hide").click()
+    review.locator("#rating-reason-error").wait_for()  # a reason is required, named beside it
+    review.get_by_label("Reason").fill("Off topic")
+    review.get_by_role("button", name="Hide").click()
+    review.get_by_role("button", name="Restore").wait_for()
+    check_accessibility(owner, "ratings seen by a moderator")
+    public = new_context().new_page()
+    public.goto(f"/p/{s['proposal']}")
+    shown = public.locator("bh-product-ratings")
+    shown.get_by_text("No review to show.").wait_for()
+    assert shown.get_by_test_id("bayesian-average").inner_text() == "3.17"

@@ -91,7 +91,7 @@ class ProductRatings extends Panel<Data> {
       ${formErrors(this.errors, ['stars', 'review', 'reason'])}
       ${r.viewerCanRate ? this.form(data) : session.member ? html`<p class="hint">${tr('rating.onlyBuyers')}</p>` : nothing}
       <h3>${tr('rating.reviews')}</h3>
-      ${r.reviews.nodes.length === 0 ? html`<p class="hint">${tr('rating.none')}</p>` : nothing}
+      ${r.reviews.nodes.length === 0 ? html`<p class="hint">${r.count ? tr('rating.noReviews') : tr('rating.none')}</p>` : nothing}
       <ul class="plain reviews">
         ${r.reviews.nodes.map((v) => html`<li>
           <div class="grow"><span aria-label=${tr('rating.stars', { count: v.stars })}>${stars(v.stars)}</span>

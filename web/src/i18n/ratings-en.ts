@@ -19,6 +19,7 @@ export const ratingsEn = {
   'rating.onlyBuyers': 'Only buyers whose pledge was delivered may rate this product.',
   'rating.reviews': 'Reviews',
   'rating.none': 'No rating yet.',
+  'rating.noReviews': 'No review to show.',
   'fulfil.title': 'Deliveries',
   'fulfil.hint': 'Mark the pledges you have delivered: their buyers may then rate the product.',
   'fulfil.pledge': p('Pledge {n}: {count} unit', 'Pledge {n}: {count} units'),

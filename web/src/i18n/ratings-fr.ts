@@ -21,6 +21,7 @@ export const ratingsFr: { [K in keyof typeof ratingsEn]: string | { one: string;
   'rating.onlyBuyers': 'Seuls les acheteurs dont la précommande a été livrée peuvent noter ce produit.',
   'rating.reviews': 'Avis',
   'rating.none': 'Pas encore de note.',
+  'rating.noReviews': 'Aucun avis à afficher.',
   'fulfil.title': 'Livraisons',
   'fulfil.hint': 'Indiquez les précommandes livrées : leurs acheteurs pourront alors noter le produit.',
   'fulfil.pledge': p('Précommande {n} : {count} unité', 'Précommande {n} : {count} unités'),
