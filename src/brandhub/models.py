@@ -25,6 +25,7 @@ from brandhub.partners.models import (
     WebhookAttempt,
     WebhookSecret,
 )
+from brandhub.ratings.models import ProductRating
 from brandhub.voting.models import (
     Ballot,
     CampaignResultRow,
@@ -62,6 +63,7 @@ __all__ = [
     "PartnerApiKey",
     "Pledge",
     "PledgeTotal",
+    "ProductRating",
     "Proposal",
     "Revision",
     "SessionToken",

@@ -26,6 +26,7 @@ APP_ROUTES = [
     "/b/{slug}",
     "/c/{id}",
     "/p/{id}",
+    "/m/{id}",
     "/partner",
     "/owner",
     "/owner/{rest:path}",

@@ -98,6 +98,7 @@ async def world(gql, sign_up, state, clock) -> dict[str, Case]:
         field="moderate",
     )
     await join_brand(gql, token=stranger, brand_id=c["brand"])  # a member, not a moderator
+    rating = await rated_product(gql, c, handoff_a, key_a, member, clock)
     viewer = "{ viewer { ... on Member { id } ... on Partner { id } } }"
     member_id = (await gql(viewer, token=member))["data"]["viewer"]["id"]
     return {
@@ -108,11 +109,54 @@ async def world(gql, sign_up, state, clock) -> dict[str, Case]:
         "Proposal": Case(hidden_proposal, owner, stranger),
         "Comment": Case(hidden_comment, owner, stranger),
         "Pledge": Case(pledge["pledge"]["id"], member, other_member),
+        "Rating": Case(rating, ANONYMOUS, None),
         "Handoff": Case(handoff_a, key_a, key_b),
         "visible comment": Case(shown["comment"]["id"], ANONYMOUS, None),
         "anonymous pledge": Case(pledge["pledge"]["id"], member, ANONYMOUS, True),
         "anonymous handoff": Case(handoff_a, owner, ANONYMOUS, True),
     }
+
+
+async def rated_product(gql, c, handoff: str, key: str, buyer: str, clock) -> str:
+    """Quote, accept, produce, ship and fulfil the handoff; the buyer rates it: the rating's id."""
+    from datetime import timedelta
+
+    from tests.ratings.support import FULFIL, RATE, step
+
+    await step(gql, "acknowledgeHandoff", "HandoffIdInput", key, handoffId=handoff)
+    await step(
+        gql,
+        "submitQuote",
+        "SubmitQuoteInput",
+        key,
+        handoffId=handoff,
+        currency="EUR",
+        tiers=[{"minUnits": 1, "unitPrice": "5.00"}],
+        moq=1,
+        leadTimeDays=5,
+        validUntil=(clock.now + timedelta(days=30)).isoformat(),
+    )
+    await step(gql, "acceptQuote", "HandoffIdInput", c["owner"], handoffId=handoff)
+    for status in ("IN_PRODUCTION", "SHIPPED"):
+        await step(
+            gql,
+            "updateProductionStatus",
+            "UpdateProductionStatusInput",
+            key,
+            handoffId=handoff,
+            status=status,
+        )
+    await ok(
+        gql,
+        FULFIL,
+        {"input": {"handoffId": handoff, "all": True}},
+        token=key,
+        field="fulfilPledges",
+    )
+    rated = await ok(
+        gql, RATE, {"input": {"handoffId": handoff, "stars": 4}}, token=buyer, field="rateProduct"
+    )
+    return rated["rating"]["id"]
 
 
 async def node(gql, global_id: str, token: str | None) -> dict | None:
@@ -132,6 +176,7 @@ def test_every_node_type_has_a_case():
         "Partner",
         "Pledge",
         "Proposal",
+        "Rating",
     }
     assert set(node_types()) == cases
 

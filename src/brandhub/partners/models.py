@@ -146,6 +146,8 @@ class Pledge(SQLModel, table=True):
     status: str = Field(default=PledgeStatus.ACTIVE, max_length=12)
     created_at: datetime = Field(sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set by the partner once the product shipped and reached this buyer (``fulfilPledges``).
+    fulfilled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class PledgeTotal(SQLModel, table=True):

@@ -13,6 +13,7 @@ from brandhub.auth.models import Member
 from brandhub.community.campaigns import move_phase, rules_of
 from brandhub.community.models import Campaign, Phase, Proposal, ProposalStatus
 from brandhub.partners.handoffs import create_handoffs
+from brandhub.ratings.outcomes import reputation_after_fork_win
 from brandhub.voting import scoring, sealing
 from brandhub.voting.counters import LISTED
 from brandhub.voting.models import Ballot, CampaignResultRow, Vote
@@ -90,6 +91,8 @@ async def close_campaign(
     if result.winner is not None:
         winner = await session.get(Proposal, result.winner)
         assert winner is not None
+        if winner.forked_from_id is not None:  # a winning fork credits the forked work's author
+            await reputation_after_fork_win(session, winner, now=now)
         await create_handoffs(
             session,
             campaign=campaign,

@@ -27,6 +27,11 @@ function fromBrowser(): Locale {
 
 let current: Locale = fromBrowser();
 
+/** Add the messages of a lazily loaded part of the app (kept out of the widget's bundle). */
+export function addMessages(extra: Record<Locale, Record<string, string | Plural>>): void {
+  for (const name of ['en', 'fr'] as const) Object.assign(catalogs[name], extra[name]);
+}
+
 export function locale(): Locale {
   return current;
 }

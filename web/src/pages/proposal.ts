@@ -16,6 +16,7 @@ import { define } from '../components/base';
 import { fieldErrors, formErrors } from '../components/feedback';
 import '../components/spec-form';
 import '../components/spec-view';
+import '../components/product-ratings';
 import { formatDate, formatMoney, formatNumber, t } from '../i18n';
 import { navigate } from '../router';
 import { session } from '../session';
@@ -177,7 +178,7 @@ class ProposalPage extends Page<Proposal> {
       <h1 tabindex="-1">${p.title}</h1>
       <p class="row">
         ${p.status !== 'ACTIVE' ? html`<span class="badge">${t(`status.${p.status}` as never)}</span>` : nothing}
-        <span class="hint">${t('proposal.by', { name: p.author.displayName })} · ${formatDate(p.createdAt)} ·
+        <span class="hint"><a href=${`/m/${p.author.id}`}>${t('proposal.by', { name: p.author.displayName })}</a> · ${formatDate(p.createdAt)} ·
           ${t('board.voters', { count: p.tally.voters })} · ${t('board.score', { score: formatNumber(p.tally.score) })}</span>
       </p>
       ${p.summary ? html`<p class="lead">${p.summary}</p>` : nothing}
@@ -204,6 +205,7 @@ class ProposalPage extends Page<Proposal> {
                     (payload) => navigate(`/p/${payload.proposal!.id}`))}>${t('proposal.fork')}</button>`
               : nothing}
           </div>
+          ${p.status === 'WINNER' ? html`<bh-product-ratings proposal=${p.id}></bh-product-ratings>` : nothing}
           ${this.revisions(p)}
           <section aria-labelledby="comments-title">
             <h2 id="comments-title">${t('comment.title')}</h2>

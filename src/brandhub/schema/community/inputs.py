@@ -116,6 +116,6 @@ class AddCommentInput:
 
 @strawberry.input
 class ModerateInput:
-    target_id: strawberry.ID = strawberry.field(description="A Proposal or Comment id.")
+    target_id: strawberry.ID = strawberry.field(description="A Proposal, Comment or Rating id.")
     action: ModerationActionEnum  # type: ignore[valid-type]
     reason: str

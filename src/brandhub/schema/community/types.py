@@ -61,6 +61,7 @@ from brandhub.voting.ranking import TIE_BREAK, RankOrder
 
 if TYPE_CHECKING:
     from brandhub.schema.partners.types import DemandType, HandoffType, PledgeType
+    from brandhub.schema.ratings.types import ProductRatingsType
 
 ProposalOrder = strawberry.enum(
     RankOrder,
@@ -533,6 +534,14 @@ class ProposalType(Node):
 
         return await viewer_pledges(info, self.pk)
 
+    @strawberry.field(description="Verified buyers' ratings, once the product has shipped.")
+    async def ratings(
+        self, info: Info[Context, None]
+    ) -> Annotated[ProductRatingsType, strawberry.lazy("brandhub.schema.ratings.types")] | None:
+        from brandhub.schema.ratings.types import product_ratings
+
+        return await product_ratings(info, self.row)
+
     @strawberry.field(description="Every revision, oldest first.")
     async def revisions(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
@@ -576,9 +585,9 @@ class ModerationEntryType:
             moderator_id=row.moderator_id,
         )
 
-    @strawberry.field(description="Global id of the proposal or comment acted on.")
+    @strawberry.field(description="Global id of the proposal, comment or rating acted on.")
     def target_id(self) -> strawberry.ID:
-        type_name = "Proposal" if self.target_type == "PROPOSAL" else "Comment"
+        type_name = self.target_type.capitalize()  # PROPOSAL, COMMENT or RATING
         return strawberry.ID(to_global_id(type_name, self.target_pk))
 
     @strawberry.field
