@@ -25,6 +25,14 @@ from brandhub.partners.models import (
     WebhookAttempt,
     WebhookSecret,
 )
+from brandhub.royalties.models import (
+    HandoffRoyalties,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    RoyaltyRules,
+    SalesReport,
+)
 from brandhub.voting.models import (
     Ballot,
     CampaignResultRow,
@@ -53,6 +61,10 @@ __all__ = [
     "EmbedOrigin",
     "Handoff",
     "HandoffEvent",
+    "HandoffRoyalties",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerTransaction",
     "Member",
     "MemberNotification",
     "Membership",
@@ -64,6 +76,8 @@ __all__ = [
     "PledgeTotal",
     "Proposal",
     "Revision",
+    "RoyaltyRules",
+    "SalesReport",
     "SessionToken",
     "SigningKey",
     "TallyBin",

@@ -32,6 +32,7 @@ from brandhub.schema.partners.accounts import PartnerAccountMutation
 from brandhub.schema.partners.live import PartnerSubscription
 from brandhub.schema.partners.mutations import PartnerMutation
 from brandhub.schema.partners.queries import PartnerQuery
+from brandhub.schema.royalties.mutations import RoyaltyMutation
 from brandhub.schema.scalars import SCALAR_OVERRIDES
 from brandhub.schema.voting.live import VotingSubscription
 from brandhub.schema.voting.mutations import VotingMutation
@@ -51,6 +52,7 @@ class Mutation(
     VotingMutation,
     PartnerAccountMutation,
     PartnerMutation,
+    RoyaltyMutation,
 ):
     pass
 

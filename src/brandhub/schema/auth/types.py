@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from brandhub.schema.community.types import MembershipType
     from brandhub.schema.partners.enums import HandoffStatusEnum
     from brandhub.schema.partners.types import HandoffType
+    from brandhub.schema.royalties.types import RoyaltyStatementType
 
 
 @strawberry.type(name="Member", description="A person with an account.")
@@ -47,6 +48,20 @@ class MemberType(Node):
         from brandhub.schema.community.embedding import memberships_of
 
         return await memberships_of(info, self.pk, is_self=self._is_self)
+
+    @strawberry.field(
+        description="Royalties owed to the member as an author, by booking date (both ends "
+        "included); only for the member themself (FORBIDDEN otherwise)."
+    )
+    async def royalty_statement(
+        self,
+        info: Info[Context, None],
+        start: Annotated[date, strawberry.argument(name="from")],
+        end: Annotated[date, strawberry.argument(name="to")],
+    ) -> Annotated[RoyaltyStatementType, strawberry.lazy("brandhub.schema.royalties.types")]:
+        from brandhub.schema.royalties.views import member_statement
+
+        return await member_statement(info, self.pk, start, end)
 
     @classmethod
     async def resolve_nodes(
