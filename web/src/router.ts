@@ -35,6 +35,7 @@ const routes: Route[] = [
   route('/owner/b/:slug', 'bh-page-owner-brand', () => import('./pages/owner-brand')),
   route('/owner/c/:id', 'bh-page-owner-campaign', () => import('./pages/owner-campaign')),
   route('/partner', 'bh-page-partner', () => import('./pages/partner')),
+  route('/me', 'bh-page-member', () => import('./pages/member')),
 ];
 
 export function match(pathname: string): Match | null {
