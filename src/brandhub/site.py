@@ -27,6 +27,7 @@ APP_ROUTES = [
     "/c/{id}",
     "/p/{id}",
     "/partner",
+    "/me",
     "/owner",
     "/owner/{rest:path}",
     "/sign-in",

@@ -146,3 +146,19 @@ def test_sales_report_to_statements(server, new_context):
     ana.get_by_label("Language").select_option("fr")
     ana.get_by_role("heading", name="Mon relevé de redevances").wait_for()
     assert "20,00" in mine.locator("td.closing").inner_text()
+
+    # A mistake is corrected by a reversal, never an edit: the reason is required.
+    sales.get_by_text("Reverse this report").first.click()
+    sales.get_by_role("button", name="Reverse this report").click()
+    reason = sales.get_by_label("Why (kept with the reversal)")
+    sales.locator("[id$='-error']").first.wait_for()
+    assert reason.get_attribute("aria-invalid") == "true"
+    reason.fill("Returns were counted as sales")
+    sales.get_by_role("button", name="Reverse this report").click()
+    maker.get_by_text("Report reversed", exact=False).wait_for()
+    sales.get_by_text("Reversed", exact=True).wait_for()
+    ana.reload()
+    mine = ana.locator("bh-royalty-statement")
+    mine.locator("td.closing").wait_for()
+    assert mine.locator("td.closing").inner_text() == "0,00\u00a0€"
+    assert mine.locator("table.entries tbody tr").count() == 2

@@ -3,7 +3,12 @@
 import { html, nothing } from 'lit';
 import type { Api } from '../api/client';
 import { FieldErrors } from '../api/errors';
-import { HandoffSalesDocument, ReportSalesDocument, type HandoffSalesQuery } from '../api/generated/graphql';
+import {
+  HandoffSalesDocument,
+  ReportSalesDocument,
+  ReverseSalesReportDocument,
+  type HandoffSalesQuery,
+} from '../api/generated/graphql';
 import { formatDay, formatMoney, t } from '../i18n';
 import { BhElement, define } from './base';
 import { failure, fieldErrors, formErrors, thrownAsError } from './feedback';
@@ -34,6 +39,8 @@ export class SalesReport extends BhElement {
   private busy = false;
   private notice = '';
   private draft: Record<Field, string> = { periodStart: '', periodEnd: '', units: '', netRevenue: '', currency: 'EUR' };
+  private reasons = new Map<string, string>();
+  private reversing = '';
   /** Kept until the report is recorded: sending the same report again records it once. */
   private key = newKey();
 
@@ -55,6 +62,7 @@ export class SalesReport extends BhElement {
   private async send(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     if (!this.api) return;
+    this.reversing = '';
     const d = this.draft;
     this.busy = true;
     this.errors = null;
@@ -75,8 +83,8 @@ export class SalesReport extends BhElement {
       }
       this.key = newKey();
       this.draft = { periodStart: '', periodEnd: '', units: '', netRevenue: '', currency: d.currency };
-      this.notice = t('sales.recorded', { royalties: formatMoney(payload.salesReport!.royalties, d.currency.trim().toUpperCase()) });
       await this.load();
+      this.notice = t('sales.recorded', { royalties: formatMoney(payload.salesReport!.royalties, d.currency.trim().toUpperCase()) });
     } catch (error) {
       this.errors = new FieldErrors([thrownAsError(error)]);
     } finally {
@@ -84,12 +92,51 @@ export class SalesReport extends BhElement {
     }
   }
 
+  /** A correction is a reversal (then a new report), never an edit. */
+  private async reverse(reportId: string): Promise<void> {
+    if (!this.api) return;
+    this.busy = true;
+    this.errors = null;
+    this.notice = '';
+    this.reversing = reportId;
+    try {
+      const payload = (await this.api.mutate(ReverseSalesReportDocument, {
+        input: { salesReportId: reportId, reason: this.reasons.get(reportId) ?? '' },
+      })).reverseSalesReport;
+      if (payload.errors.length) {
+        this.errors = new FieldErrors(payload.errors);
+        return;
+      }
+      this.reversing = '';
+      await this.load();
+      this.notice = t('sales.reversed');
+    } catch (error) {
+      this.errors = new FieldErrors([thrownAsError(error)]);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private reversal(r: Handoff['salesReports'][number]) {
+    if (r.status === 'REVERSED') return html`<span class="badge">${t('royalty.reversal')}</span>`;
+    const id = `reverse-${r.id}`;
+    const e = this.reversing === r.id ? this.errors : null;
+    return html`<details><summary>${t('sales.reverse')}</summary>
+      <div class="field"><label for=${id}>${t('sales.reverseReason')}</label>
+        <input id=${id} .value=${this.reasons.get(r.id) ?? ''} aria-invalid=${e?.at('reason').length ? 'true' : 'false'}
+          aria-describedby=${`${id}-error`} @input=${(ev: Event) => this.reasons.set(r.id, (ev.target as HTMLInputElement).value)} />
+        ${fieldErrors(e, 'reason', `${id}-error`)}</div>
+      ${formErrors(e, ['reason'])}
+      <button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.reverse(r.id)}>${t('sales.reverse')}</button>
+    </details>`;
+  }
+
   render() {
     const h = this.handoff;
     if (this.error) return failure(this.error, () => this.load());
     if (!h) return nothing;
     const id = (name: string) => `sales-${h.id}-${name}`;
-    const e = this.errors;
+    const e = this.reversing ? null : this.errors;
     const input = (name: Field, label: Parameters<typeof t>[0], type = 'text', mode?: string) => html`<div class="field">
       <label for=${id(name)}>${t(label)}</label>
       <input id=${id(name)} type=${type} inputmode=${mode ?? nothing} .value=${this.draft[name]}
@@ -106,11 +153,11 @@ export class SalesReport extends BhElement {
       ${h.salesReports.length
         ? html`<ul class="plain">${h.salesReports.map((r) => html`<li>${formatDay(r.periodStart)} – ${formatDay(r.periodEnd)} ·
             ${t('sales.units', { count: r.units })} · ${formatMoney(r.netRevenue, r.currency)} · ${t('sales.royalties')} ${formatMoney(r.royalties, r.currency)}
-            ${r.status === 'REVERSED' ? html`<span class="badge">${t('royalty.reversal')}</span>` : nothing}</li>`)}</ul>`
+            ${this.reversal(r)}</li>`)}</ul>`
         : nothing}
       ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
       <form novalidate @submit=${(ev: SubmitEvent) => this.send(ev)}>
-        ${formErrors(e, [...FIELDS])}
+        ${this.reversing ? nothing : formErrors(e, [...FIELDS])}
         ${input('periodStart', 'sales.periodStart', 'date')} ${input('periodEnd', 'sales.periodEnd', 'date')}
         ${input('units', 'sales.unitsSold', 'text', 'numeric')} ${input('netRevenue', 'sales.netRevenue', 'text', 'decimal')}
         ${input('currency', 'quote.currency')}

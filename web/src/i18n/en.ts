@@ -402,6 +402,9 @@ export const en = {
   'sales.netRevenue': 'Net revenue',
   'sales.report': 'Report sales',
   'sales.recorded': 'Sales recorded; royalties accrued: {royalties}.',
+  'sales.reverse': 'Reverse this report',
+  'sales.reverseReason': 'Why (kept with the reversal)',
+  'sales.reversed': 'Report reversed: its royalties are cancelled by a reversing entry. Report the corrected sales as a new report.',
 };
 
 export type Messages = { [K in keyof typeof en]: string | { one: string; other: string } };

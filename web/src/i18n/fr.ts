@@ -404,4 +404,7 @@ export const fr: Messages = {
   'sales.netRevenue': 'Chiffre d’affaires net',
   'sales.report': 'Déclarer les ventes',
   'sales.recorded': 'Ventes enregistrées ; redevances acquises : {royalties}.',
+  'sales.reverse': 'Annuler cette déclaration',
+  'sales.reverseReason': 'Pourquoi (conservé avec l’annulation)',
+  'sales.reversed': 'Déclaration annulée : ses redevances sont contrepassées. Déclarez les ventes corrigées dans une nouvelle déclaration.',
 };
