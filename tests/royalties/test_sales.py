@@ -279,3 +279,19 @@ async def test_no_rules_means_no_royalties(gql, sign_up, state, clock):
     got = (await report(gql, c))["salesReport"]
     assert got["status"] == "RECORDED" and got["royalties"] == "0.00"
     assert await assert_every_transaction_balances(state) == 0
+
+
+async def test_a_truncated_statement_still_totals_every_entry(
+    gql, sign_up, state, clock, monkeypatch
+):
+    from brandhub.royalties import statements
+
+    monkeypatch.setattr(statements, "MAX_LINES", 2)
+    c = await shipped_world(gql, sign_up, state, clock)
+    for i in range(4):  # more than MAX_LINES + 1, which the query reads to know it truncated
+        assert (await report(gql, c, key=f"k{i}"))["errors"] == []
+    brand = await gql(BRAND_STATEMENT, {"slug": "soup-club", **NOVEMBER}, token=c["owner"])
+    statement = brand["data"]["brand"]["royaltyStatement"]
+    assert statement["truncated"] is True and len(statement["entries"]) == 2
+    assert statement["balances"][0]["accrued"] == "400.00"
+    assert statement["balances"][0]["closing"] == "400.00"

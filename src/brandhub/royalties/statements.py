@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from brandhub.auth.models import Member
@@ -123,8 +123,6 @@ async def _statement(
         .limit(MAX_LINES + 1)
     )
     lines: list[StatementLine] = []
-    accrued: dict[str, int] = {}
-    reversed_: dict[str, int] = {}
     for cur, amount, txn, report, title in rows:
         owed = -int(amount)  # credit-normal accounts: a credit is money owed to the owner
         assert txn.id is not None and report.id is not None
@@ -144,11 +142,27 @@ async def _statement(
                 memo=txn.memo,
             )
         )
-        if owed >= 0:
-            accrued[cur] = accrued.get(cur, 0) + owed
-        else:
-            reversed_[cur] = reversed_.get(cur, 0) - owed
     truncated = len(lines) > MAX_LINES
+    # Period totals in SQL, over every entry (the lines shown may be truncated).
+    period = await session.execute(
+        select(
+            LedgerEntry.currency,
+            func.sum(case((LedgerEntry.amount_minor < 0, -LedgerEntry.amount_minor), else_=0)),
+            func.sum(case((LedgerEntry.amount_minor > 0, LedgerEntry.amount_minor), else_=0)),
+        )
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .where(
+            LedgerEntry.account_id.in_(accounts),
+            LedgerTransaction.posted.is_(True),
+            LedgerTransaction.at >= since,
+            LedgerTransaction.at < until,
+        )
+        .group_by(LedgerEntry.currency)
+    )
+    accrued: dict[str, int] = {}
+    reversed_: dict[str, int] = {}
+    for cur, credits, debits in period:
+        accrued[cur], reversed_[cur] = int(credits or 0), int(debits or 0)
     currencies = sorted({*opening, *accrued, *reversed_})
     balances = [
         Balance(c, opening.get(c, 0), accrued.get(c, 0), reversed_.get(c, 0)) for c in currencies
