@@ -295,3 +295,45 @@ async def test_a_truncated_statement_still_totals_every_entry(
     assert statement["truncated"] is True and len(statement["entries"]) == 2
     assert statement["balances"][0]["accrued"] == "400.00"
     assert statement["balances"][0]["closing"] == "400.00"
+
+
+async def test_owner_sets_rules_until_voting_opens(gql, sign_up):
+    from tests.factories import open_campaign
+
+    c = await open_campaign(gql, sign_up, members=1)
+    rules = {"campaignId": c["campaign"], "brandPercent": "12.5", "authorsPercent": "2.50"}
+    # A member who does not own the brand is refused; so is an anonymous caller.
+    for token, code in ((c["members"][0], "FORBIDDEN"), (None, "UNAUTHENTICATED")):
+        body = await gql(SET_RULES, {"input": rules}, token=token)
+        assert [e["code"] for e in body["data"]["setRoyaltyRules"]["errors"]] == [code]
+    # Bad percentages are named, every one of them, and nothing is stored.
+    bad = {**rules, "brandPercent": "-1", "authorsPercent": "0.00001"}
+    body = await gql(SET_RULES, {"input": bad}, token=c["owner"])
+    assert [e["field"] for e in body["data"]["setRoyaltyRules"]["errors"]] == [
+        ["brandPercent"],
+        ["authorsPercent"],
+    ]
+    body = await gql(SET_RULES, {"input": rules}, token=c["owner"])
+    payload = body["data"]["setRoyaltyRules"]
+    assert payload["errors"] == []
+    assert payload["campaign"]["royaltyRules"] == {"brandPercent": "12.5", "authorsPercent": "2.5"}
+    # createCampaign names its own path for the same mistake.
+    created = await gql(
+        f"""mutation($input: CreateCampaignInput!) {{ createCampaign(input: $input) {{
+          campaign {{ id }} {ERRORS} }} }}""",
+        {
+            "input": {
+                "brandId": c["brand"],
+                "title": "Spring soup",
+                "category": "recipe",
+                "specTemplate": "recipe",
+                "voting": {"method": "APPROVAL"},
+                "royalties": {"brandPercent": "60", "authorsPercent": "50"},
+            }
+        },
+        token=c["owner"],
+    )
+    assert created["data"]["createCampaign"]["campaign"] is None
+    assert [e["field"] for e in created["data"]["createCampaign"]["errors"]] == [
+        ["royalties", "authorsPercent"]
+    ]
