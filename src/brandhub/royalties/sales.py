@@ -26,6 +26,7 @@ from brandhub.partners.models import Handoff, HandoffStatus, Partner
 from brandhub.partners.transitions import ActorType
 from brandhub.royalties import ledger
 from brandhub.royalties.allocation import from_minor, minor_digits, split_sale, to_minor
+from brandhub.royalties.errors import Conflict
 from brandhub.royalties.models import (
     AccountKind,
     HandoffRoyalties,
@@ -39,10 +40,6 @@ from brandhub.royalties.models import (
 MAX_UNITS = 1_000_000_000
 MAX_REVENUE = Decimal("1000000000000")
 MAX_KEY = 100
-
-
-class Conflict(DomainError):
-    code = "CONFLICT"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from decimal import Decimal
 from enum import Enum
 
 import strawberry
-from sqlalchemy import func, select
 from strawberry.types import Info
 
 from brandhub.partners import handoffs
@@ -16,17 +15,14 @@ from brandhub.partners.models import Handoff
 from brandhub.royalties import statements
 from brandhub.royalties.allocation import from_minor
 from brandhub.royalties.models import (
-    AccountKind,
     HandoffRoyalties,
-    LedgerAccount,
-    LedgerEntry,
-    LedgerTransaction,
     RoyaltyRules,
     SalesReport,
 )
 from brandhub.schema.auth.types import MemberType
 from brandhub.schema.context import Context
 from brandhub.schema.relay import Node, NodeID, nodes_by_pk
+from brandhub.schema.royalties import loaders
 
 AUTHOR_SPLIT = (
     "EQUAL: the authors' percentage is shared equally by the winning proposal's credited "
@@ -130,18 +126,7 @@ class SalesReportType(Node):
         description="Royalties accrued by this report, net of its reversal (the partner owes it)."
     )
     async def royalties(self, info: Info[Context, None]) -> Decimal:
-        async with info.context.db.read() as session:
-            total = await session.scalar(
-                select(func.coalesce(func.sum(LedgerEntry.amount_minor), 0))
-                .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
-                .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
-                .where(
-                    LedgerTransaction.sales_report_id == self.pk,
-                    LedgerTransaction.posted.is_(True),
-                    LedgerAccount.kind == AccountKind.PARTNER_PAYABLE,
-                )
-            )
-        return from_minor(int(total or 0), self.currency)
+        return from_minor(await loaders.report_royalties(info.context).load(self.pk), self.currency)
 
     @strawberry.field(description="The report this one corrects, if any.")
     async def corrects(self, info: Info[Context, None]) -> SalesReportType | None:
