@@ -95,6 +95,15 @@ async def test_report_accrues_royalties_to_brand_and_authors(gql, sign_up, state
         Webhook(c["partner"]["webhookSecret"]).verify(r.content, dict(r.headers))
         for r in receiver.requests
     ]
+    # It learnt the frozen royalty terms with the handoff…
+    [received] = [h for h in hooks if h["type"] == "handoff.received"]
+    assert received["data"]["royalties"] == {
+        "brandPercent": "10",
+        "authorsPercent": "2",
+        "authorSplit": "EQUAL",
+        "authorIds": [await member_id(gql, c["ben"]), await member_id(gql, c["ana"])],
+    }
+    # …and is told of every accrual.
     [accrued] = [h for h in hooks if h["type"] == "royalty.accrued"]
     assert accrued["data"]["salesReportId"] == got["id"]
     assert accrued["data"]["royalties"] == "120.00" and accrued["data"]["brand"] == "100.00"

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -110,3 +111,17 @@ async def freeze_rules(
     )
     session.add(frozen)
     return frozen
+
+
+def royalty_terms(frozen: HandoffRoyalties | None) -> dict[str, Any] | None:
+    """The frozen rules as the handoff.received webhook tells the partner (null: none)."""
+    if frozen is None:
+        return None
+    from brandhub.partners.events import global_id
+
+    return {
+        "brandPercent": frozen.brand_percent,
+        "authorsPercent": frozen.authors_percent,
+        "authorSplit": "EQUAL",
+        "authorIds": [global_id("Member", pk) for pk in frozen.author_ids],
+    }
