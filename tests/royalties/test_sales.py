@@ -207,6 +207,13 @@ async def test_reversal_and_correction(gql, sign_up, state, clock):
     assert got["errors"] == []
     assert got["salesReport"]["royalties"] == "96.00"
     assert got["salesReport"]["corrects"] == {"id": second["id"], "status": "REVERSED"}
+    # Sent again (a retry), the correction is recorded once: same answer, no new entries.
+    replay = await gql(
+        CORRECT,
+        {"input": {**correction, "salesReportId": second["id"], "reason": "Returns"}},
+        token=c["key"],
+    )
+    assert replay["data"]["correctSalesReport"] == got
     # The statement shows every entry: nothing was edited, the balance is the corrected one.
     brand = await gql(BRAND_STATEMENT, {"slug": "soup-club", **NOVEMBER}, token=c["owner"])
     statement = brand["data"]["brand"]["royaltyStatement"]
