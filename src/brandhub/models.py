@@ -26,6 +26,14 @@ from brandhub.partners.models import (
     WebhookSecret,
 )
 from brandhub.ratings.models import ProductRating
+from brandhub.royalties.models import (
+    HandoffRoyalties,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    RoyaltyRules,
+    SalesReport,
+)
 from brandhub.voting.models import (
     Ballot,
     CampaignResultRow,
@@ -54,6 +62,10 @@ __all__ = [
     "EmbedOrigin",
     "Handoff",
     "HandoffEvent",
+    "HandoffRoyalties",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerTransaction",
     "Member",
     "MemberNotification",
     "Membership",
@@ -66,6 +78,8 @@ __all__ = [
     "ProductRating",
     "Proposal",
     "Revision",
+    "RoyaltyRules",
+    "SalesReport",
     "SessionToken",
     "SigningKey",
     "TallyBin",

@@ -28,6 +28,7 @@ APP_ROUTES = [
     "/p/{id}",
     "/m/{id}",
     "/partner",
+    "/me",
     "/owner",
     "/owner/{rest:path}",
     "/sign-in",

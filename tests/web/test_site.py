@@ -52,6 +52,7 @@ class TestPages:
             "/m/TWVtYmVyOjE=",
             "/partner",
             "/owner",
+            "/me",
         ],
     )
     async def test_every_route_of_the_app_answers_the_shell_uncached(self, site, path):

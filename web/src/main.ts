@@ -107,7 +107,7 @@ class App extends BhElement {
         <nav class="row spread" aria-label=${t('nav.label')}>
           <a class="home" href="/">brandhub</a>
           <div class="row">
-            ${member ? html`<a href="/owner">${t('nav.owner')}</a>` : nothing}
+            ${member ? html`<a href="/owner">${t('nav.owner')}</a> <a href="/me">${t('nav.royalties')}</a>` : nothing}
             <a href="/partner">${t('nav.partner')}</a>
             ${member || partner
               ? html`<span class="who">${member?.displayName ?? partner?.name}</span>

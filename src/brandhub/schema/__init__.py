@@ -33,6 +33,7 @@ from brandhub.schema.partners.live import PartnerSubscription
 from brandhub.schema.partners.mutations import PartnerMutation
 from brandhub.schema.partners.queries import PartnerQuery
 from brandhub.schema.ratings.mutations import RatingsMutation
+from brandhub.schema.royalties.mutations import RoyaltyMutation
 from brandhub.schema.scalars import SCALAR_OVERRIDES
 from brandhub.schema.voting.live import VotingSubscription
 from brandhub.schema.voting.mutations import VotingMutation
@@ -53,6 +54,7 @@ class Mutation(
     PartnerAccountMutation,
     PartnerMutation,
     RatingsMutation,
+    RoyaltyMutation,
 ):
     pass
 

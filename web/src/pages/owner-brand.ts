@@ -22,6 +22,7 @@ import { formatDate, t, type MessageKey } from '../i18n';
 import { navigate } from '../router';
 import { session } from '../session';
 import { applyAccent } from '../theme';
+import '../components/royalty-statement';
 import { phaseBadge } from './home';
 import { Page } from './page';
 
@@ -49,7 +50,7 @@ class OwnerBrandPage extends Page<Data> {
     method: 'APPROVAL' as VotingMethod, weighting: 'EQUAL' as Weighting,
     votesPerMember: '3', creditsPerMember: '100', quorum: '0', supportThreshold: '',
     minAccountAgeHours: '0', maxVoterShare: '', submissionsCloseAt: '', votingClosesAt: '',
-    partnerIds: [] as string[],
+    partnerIds: [] as string[], brandPercent: '', authorsPercent: '',
   };
 
   protected heading(data: Data | null): string {
@@ -163,7 +164,8 @@ class OwnerBrandPage extends Page<Data> {
     </div>`;
     const num = (v: string) => (v.trim() === '' ? null : Number(v));
     const shown = ['title', 'brief', 'category', 'specTemplate', 'customTemplate', 'submissionsCloseAt', 'votingClosesAt', 'partnerIds',
-      ...['method', 'weighting', 'votesPerMember', 'creditsPerMember', 'quorum', 'supportThreshold', 'minAccountAgeHours', 'maxVoterShare'].map((k) => `voting.${k}`)];
+      ...['method', 'weighting', 'votesPerMember', 'creditsPerMember', 'quorum', 'supportThreshold', 'minAccountAgeHours', 'maxVoterShare'].map((k) => `voting.${k}`),
+      'royalties.brandPercent', 'royalties.authorsPercent'];
     return html`<form class="card" novalidate @submit=${(ev: SubmitEvent) => {
       ev.preventDefault();
       let customTemplate: unknown = null;
@@ -182,6 +184,9 @@ class OwnerBrandPage extends Page<Data> {
           customTemplate: c.specTemplate === 'custom' ? customTemplate : null,
           submissionsCloseAt: isoOf(c.submissionsCloseAt), votingClosesAt: isoOf(c.votingClosesAt),
           partnerIds: c.partnerIds,
+          royalties: c.brandPercent.trim() || c.authorsPercent.trim()
+            ? { brandPercent: c.brandPercent.trim().replace(',', '.') || '0', authorsPercent: c.authorsPercent.trim().replace(',', '.') || '0' }
+            : null,
           voting: {
             method: c.method, weighting: c.weighting,
             votesPerMember: c.method === 'APPROVAL' ? num(c.votesPerMember) : null,
@@ -241,6 +246,12 @@ class OwnerBrandPage extends Page<Data> {
         ${field('submissionsCloseAt', 'owner.submissionsClose', 'submissionsCloseAt', 'datetime-local')}
         ${field('votingClosesAt', 'owner.votingClose', 'votingClosesAt', 'datetime-local')}
       </fieldset>
+      <fieldset>
+        <legend>${t('royalty.rules')}</legend>
+        <p class="hint">${t('royalty.rulesHint')}</p>
+        ${field('brandPercent', 'royalty.brandPercent', 'royalties.brandPercent', 'text')}
+        ${field('authorsPercent', 'royalty.authorsPercent', 'royalties.authorsPercent', 'text')}
+      </fieldset>
       <fieldset aria-describedby="c-partners-error">
         <legend>${t('owner.partners')}</legend>
         ${partners.length === 0 ? html`<p class="hint">${t('owner.noPartners')}</p>` : nothing}
@@ -269,6 +280,7 @@ class OwnerBrandPage extends Page<Data> {
           <bh-partner-admin @bh-partners-changed=${() => this.load()}></bh-partner-admin></div>
         <div>${this.themeForm(brand)} ${this.originsForm(brand)}
           <bh-brand-members slug=${brand.slug} brand-id=${brand.id}></bh-brand-members>
+          <bh-royalty-statement kind="brand" slug=${brand.slug} .api=${session.api}></bh-royalty-statement>
           <section class="card" aria-labelledby="modlog-title">
             <h2 id="modlog-title">${t('moderation.log')}</h2>
             ${brand.moderationLog.nodes.length === 0 ? html`<p class="hint">${t('moderation.none')}</p>` : nothing}

@@ -17,6 +17,7 @@ import { define } from '../components/base';
 import { fieldErrors, formErrors } from '../components/feedback';
 import '../components/spec-view';
 import '../components/fulfilment';
+import '../components/sales-report';
 import { formatDate, formatDay, formatMoney, formatNumber, t } from '../i18n';
 import { session } from '../session';
 import { Page } from './page';
@@ -163,6 +164,7 @@ class PartnerPage extends Page<Data> {
       </div>
       ${this.target === h.id ? formErrors(this.errors, this.quoteFields(h)) : nothing}
       ${['ACKNOWLEDGED', 'QUOTED'].includes(h.status) ? this.quoteForm(h) : nothing}
+      ${h.status === 'SHIPPED' ? html`<bh-sales-report .api=${session.api} handoff-id=${h.id}></bh-sales-report>` : nothing}
       ${early
         ? html`<details><summary>${t('partner.decline')}</summary>
             <div class="field"><label for=${`decline-${h.id}`}>${t('partner.declineReason')}</label>

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from brandhub.schema.partners.enums import HandoffStatusEnum
     from brandhub.schema.partners.types import HandoffType
     from brandhub.schema.ratings.types import PartnerRatingType, ReputationType
+    from brandhub.schema.royalties.types import RoyaltyStatementType
 
 
 @strawberry.type(name="Member", description="A person with an account.")
@@ -59,6 +60,20 @@ class MemberType(Node):
         from brandhub.schema.ratings.types import member_reputation
 
         return await member_reputation(info, self.pk)
+
+    @strawberry.field(
+        description="Royalties owed to the member as an author, by booking date (both ends "
+        "included); only for the member themself (FORBIDDEN otherwise)."
+    )
+    async def royalty_statement(
+        self,
+        info: Info[Context, None],
+        start: Annotated[date, strawberry.argument(name="from")],
+        end: Annotated[date, strawberry.argument(name="to")],
+    ) -> Annotated[RoyaltyStatementType, strawberry.lazy("brandhub.schema.royalties.types")]:
+        from brandhub.schema.royalties.views import member_statement
+
+        return await member_statement(info, self.pk, start, end)
 
     @classmethod
     async def resolve_nodes(

@@ -12,6 +12,7 @@ from brandhub.community.models import Comment, Phase
 from brandhub.errors import NotFound
 from brandhub.ratings import service as rating_service
 from brandhub.ratings.models import ProductRating
+from brandhub.royalties import rules as royalty_rules
 from brandhub.schema.community.inputs import (
     AddCommentInput,
     CampaignIdInput,
@@ -161,7 +162,7 @@ class CommunityMutation:
     ) -> CampaignPayload:
         async def work(session):
             v = input.voting
-            return await campaigns.create_campaign(
+            campaign = await campaigns.create_campaign(
                 session,
                 actor=await info.context.member(session),
                 brand_id=require_pk(input.brand_id, "Brand", "brandId"),
@@ -186,6 +187,18 @@ class CommunityMutation:
                 now=info.context.now(),
                 partner_ids=partner_pks(input.partner_ids),
             )
+            if input.royalties is not None:
+                await royalty_rules.put_rules(
+                    session,
+                    campaign=campaign,
+                    rules=royalty_rules.Percentages(
+                        brand=input.royalties.brand_percent,
+                        authors=input.royalties.authors_percent,
+                    ),
+                    now=info.context.now(),
+                    field=["royalties"],
+                )
+            return campaign
 
         row, errors = await perform(info, work)
         return CampaignPayload(campaign=CampaignType.from_row(row) if row else None, errors=errors)

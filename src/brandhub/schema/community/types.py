@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -45,6 +45,7 @@ from brandhub.schema.relay import (
     page,
     to_global_id,
 )
+from brandhub.schema.royalties.types import RoyaltyRulesType, RoyaltyStatementType
 from brandhub.schema.voting.types import (
     BallotType,
     RankedProposalType,
@@ -132,6 +133,20 @@ class BrandType(Node):
             logo_url=row.logo_url,
             owner_id=row.owner_id,
         )
+
+    @strawberry.field(
+        description="Royalties owed to the brand, by booking date (both ends included); "
+        "only for its owners (FORBIDDEN otherwise)."
+    )
+    async def royalty_statement(
+        self,
+        info: Info[Context, None],
+        start: Annotated[date, strawberry.argument(name="from")],
+        end: Annotated[date, strawberry.argument(name="to")],
+    ) -> RoyaltyStatementType:
+        from brandhub.schema.royalties.views import brand_statement
+
+        return await brand_statement(info, self.pk, start, end)
 
     @strawberry.field
     async def owner(self, info: Info[Context, None]) -> MemberType:
@@ -325,6 +340,12 @@ class CampaignType(Node):
         from brandhub.schema.voting.views import campaign_voters
 
         return await campaign_voters(info, self.pk)
+
+    @strawberry.field(description="Royalty rules, set by the owner before voting opens.")
+    async def royalty_rules(self, info: Info[Context, None]) -> RoyaltyRulesType | None:
+        from brandhub.schema.royalties.views import campaign_rules
+
+        return await campaign_rules(info, self.pk)
 
     @strawberry.field(description="The stored result; null until the campaign closes.")
     async def results(self, info: Info[Context, None]) -> ResultsType | None:

@@ -38,6 +38,7 @@ from brandhub.schema.partners.enums import (
     PledgeStatusEnum,
 )
 from brandhub.schema.relay import Connection, Node, NodeID, connection, nodes_by_pk, page
+from brandhub.schema.royalties.types import RoyaltyRulesType, SalesReportType
 from brandhub.schema.voting.types import SignedSealType
 
 
@@ -249,6 +250,18 @@ class HandoffType(Node):
                 session, self.row.proposal_id, offset=p.offset, limit=p.limit
             )
         return connection(rows, p, PledgeType.from_row)
+
+    @strawberry.field(description="The campaign's royalty rules, frozen with this handoff.")
+    async def royalty_rules(self, info: Info[Context, None]) -> RoyaltyRulesType | None:
+        from brandhub.schema.royalties.views import handoff_rules
+
+        return await handoff_rules(info, self.pk)
+
+    @strawberry.field(description="Sales the partner reported, oldest first.")
+    async def sales_reports(self, info: Info[Context, None]) -> list[SalesReportType]:
+        from brandhub.schema.royalties.views import handoff_reports
+
+        return await handoff_reports(info, self.pk)
 
     @strawberry.field(description="Every event, in sequence order.")
     async def events(
