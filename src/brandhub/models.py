@@ -13,6 +13,7 @@ from brandhub.community.models import (
     Proposal,
     Revision,
 )
+from brandhub.ladder.models import CampaignLadder, LadderEvent, LadderProposal
 from brandhub.partners.models import (
     CampaignPartner,
     Handoff,
@@ -45,6 +46,7 @@ __all__ = [
     "Ballot",
     "Brand",
     "Campaign",
+    "CampaignLadder",
     "CampaignPartner",
     "CampaignResultRow",
     "CampaignSeal",
@@ -53,6 +55,8 @@ __all__ = [
     "EmbedOrigin",
     "Handoff",
     "HandoffEvent",
+    "LadderEvent",
+    "LadderProposal",
     "Member",
     "MemberNotification",
     "Membership",
