@@ -15,6 +15,7 @@ from brandhub.schema.community.enums import (
     VotingMethodEnum,
     WeightingEnum,
 )
+from brandhub.schema.ladder.inputs import LadderInput
 from brandhub.voting.weights import WeightingPolicy
 
 
@@ -78,6 +79,9 @@ class CreateCampaignInput:
     voting_closes_at: datetime | None = None
     partner_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Partners invited to receive the winning spec (one or several)."
+    )
+    ladder: LadderInput | None = strawberry.field(
+        default=None, description="Run as a support ladder (APPROVAL, no votingClosesAt)."
     )
 
 

@@ -8,6 +8,7 @@ from strawberry.types import Info
 from brandhub.community import brands, campaigns, moderation, proposals
 from brandhub.community.models import Comment, Phase
 from brandhub.errors import NotFound
+from brandhub.ladder.service import configure as configure_ladder
 from brandhub.schema.community.inputs import (
     AddCommentInput,
     CampaignIdInput,
@@ -153,7 +154,7 @@ class CommunityMutation:
     ) -> CampaignPayload:
         async def work(session):
             v = input.voting
-            return await campaigns.create_campaign(
+            campaign = await campaigns.create_campaign(
                 session,
                 actor=await info.context.member(session),
                 brand_id=require_pk(input.brand_id, "Brand", "brandId"),
@@ -178,6 +179,15 @@ class CommunityMutation:
                 now=info.context.now(),
                 partner_ids=partner_pks(input.partner_ids),
             )
+            if input.ladder is not None:
+                await configure_ladder(
+                    session,
+                    campaign=campaign,
+                    initial_days=input.ladder.initial_days,
+                    stages=input.ladder.to_stages(),
+                    now=info.context.now(),
+                )
+            return campaign
 
         row, errors = await perform(info, work)
         return CampaignPayload(campaign=CampaignType.from_row(row) if row else None, errors=errors)
