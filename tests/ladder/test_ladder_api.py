@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from brandhub.db import Database
 from brandhub.partners.models import OutboxEvent
-from tests.factories import create_brand, create_campaign, join_brand, ok
+from tests.factories import create_brand, create_campaign, join_brand, move_phase, ok
 from tests.ladder.world import (
     APPROVE,
     CREATE,
@@ -332,3 +332,29 @@ class TestSweep:
         assert await state.jobs.run("ladder.sweep") == {"events": 2, "expired": 0}
         assert await state.jobs.run("ladder.sweep") == {"events": 0, "expired": 0}
         assert (await climb(gql, proposal))["ladder"]["stage"] == 1
+
+
+class TestClosing:
+    async def test_closing_a_ladder_expires_climbs_and_hands_off_nothing(self, gql, sign_up):
+        world = await ladder_world(gql, sign_up, proposals=2)
+        top, other = world["proposals"]
+        for token in world["members"][:4]:
+            await support(gql, token, top)
+        await support(gql, world["members"][0], other)
+        await move_phase(
+            gql, token=world["owner"], campaign_id=world["campaign"], mutation="closeCampaign"
+        )
+        assert (await climb(gql, other))["ladder"]["status"] == "EXPIRED"
+        reviewed = await climb(gql, top)
+        assert reviewed["status"] == "ACTIVE" and reviewed["ladder"]["status"] == "REVIEW"
+        data = (await gql(QUEUE, {"id": world["campaign"]}, token=world["owner"]))["data"]
+        assert data["node"]["handoffs"]["edges"] == []
+        await ok(
+            gql,
+            APPROVE,
+            {"input": {"proposalId": top}},
+            token=world["owner"],
+            field="approveLadderProposal",
+        )
+        data = (await gql(QUEUE, {"id": world["campaign"]}, token=world["owner"]))["data"]
+        assert len(data["node"]["handoffs"]["edges"]) == 1

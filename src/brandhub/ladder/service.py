@@ -248,11 +248,15 @@ async def advance(
     return []
 
 
-async def expire(session: AsyncSession, *, proposal_id: int, now: datetime) -> LadderEvent | None:
-    """A climbing proposal whose deadline has passed expires (once)."""
+async def expire(
+    session: AsyncSession, *, proposal_id: int, now: datetime, closing: bool = False
+) -> LadderEvent | None:
+    """A climbing proposal whose deadline has passed (or whose campaign closes) expires, once."""
     for _ in range(CAS_ATTEMPTS):
         climb = await _climb(session, proposal_id)
-        if climb is None or climb.status != LadderStatus.CLIMBING or climb.deadline > now:
+        if climb is None or climb.status != LadderStatus.CLIMBING:
+            return None
+        if climb.deadline > now and not closing:
             return None
         if await _compare_and_set(
             session, climb, added=1, status=LadderStatus.EXPIRED, updated_at=now
@@ -270,6 +274,24 @@ async def expire(session: AsyncSession, *, proposal_id: int, now: datetime) -> L
             await events.record(session, [event], now)
             return event
     return None
+
+
+async def close_ladder(session: AsyncSession, campaign: Campaign, now: datetime) -> bool:
+    """The campaign closes: climbs still in progress expire. False if it is no ladder."""
+    assert campaign.id is not None
+    if await ladder_of(session, campaign.id) is None:
+        return False
+    in_progress = await session.scalars(
+        select(LadderProposal.proposal_id)
+        .where(
+            LadderProposal.campaign_id == campaign.id,
+            LadderProposal.status == LadderStatus.CLIMBING,
+        )
+        .order_by(LadderProposal.proposal_id)
+    )
+    for proposal_id in in_progress.all():
+        await expire(session, proposal_id=proposal_id, now=now, closing=True)
+    return True
 
 
 async def climbing(session: AsyncSession) -> list[tuple[int, int]]:
