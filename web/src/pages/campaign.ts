@@ -15,6 +15,7 @@ import '../components/ballot-ranked';
 import { define } from '../components/base';
 import { fieldErrors, formErrors } from '../components/feedback';
 import { directGateway } from '../components/gateway';
+import '../components/ladder';
 import '../components/leaderboard';
 import { emptyValue } from '../components/spec-form';
 import '../components/spec-form';
@@ -201,6 +202,7 @@ class CampaignPage extends Page<Data> {
                   <progress id="quorum" max=${c.voting.quorum} .value=${Math.min(c.voters, c.voting.quorum)}></progress>`
               : html`<p>${t('campaign.votersSoFar', { count: c.voters })}</p>`}
           </section>
+          <bh-ladder-board campaign-id=${c.id}></bh-ladder-board>
           ${this.results(c)}
           ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
           ${c.phase === 'SUBMISSIONS'

@@ -16,6 +16,7 @@ import {
 import { FieldErrors } from '../api/errors';
 import { define } from '../components/base';
 import { errorText, fieldErrors, formErrors } from '../components/feedback';
+import { ladderFieldset, ladderInput, ladderPaths, newLadderDraft } from '../components/ladder-settings';
 import { formatDate, t, type MessageKey } from '../i18n';
 import { navigate } from '../router';
 import { session } from '../session';
@@ -49,6 +50,8 @@ class OwnerBrandPage extends Page<Data> {
     minAccountAgeHours: '0', maxVoterShare: '', submissionsCloseAt: '', votingClosesAt: '',
     partnerIds: [] as string[],
   };
+
+  private ladder = newLadderDraft();
 
   protected heading(data: Data | null): string {
     return data?.brand ? t('owner.brandConsole', { name: data.brand.name }) : t('owner.title');
@@ -161,7 +164,7 @@ class OwnerBrandPage extends Page<Data> {
     </div>`;
     const num = (v: string) => (v.trim() === '' ? null : Number(v));
     const shown = ['title', 'brief', 'category', 'specTemplate', 'customTemplate', 'submissionsCloseAt', 'votingClosesAt', 'partnerIds',
-      ...['method', 'weighting', 'votesPerMember', 'creditsPerMember', 'quorum', 'supportThreshold', 'minAccountAgeHours', 'maxVoterShare'].map((k) => `voting.${k}`)];
+      ...['method', 'weighting', 'votesPerMember', 'creditsPerMember', 'quorum', 'supportThreshold', 'minAccountAgeHours', 'maxVoterShare'].map((k) => `voting.${k}`), ...ladderPaths(this.ladder)];
     return html`<form class="card" novalidate @submit=${(ev: SubmitEvent) => {
       ev.preventDefault();
       let customTemplate: unknown = null;
@@ -180,6 +183,7 @@ class OwnerBrandPage extends Page<Data> {
           customTemplate: c.specTemplate === 'custom' ? customTemplate : null,
           submissionsCloseAt: isoOf(c.submissionsCloseAt), votingClosesAt: isoOf(c.votingClosesAt),
           partnerIds: c.partnerIds,
+          ladder: ladderInput(this.ladder),
           voting: {
             method: c.method, weighting: c.weighting,
             votesPerMember: c.method === 'APPROVAL' ? num(c.votesPerMember) : null,
@@ -234,6 +238,7 @@ class OwnerBrandPage extends Page<Data> {
         ${field('minAccountAgeHours', 'owner.minAge', 'voting.minAccountAgeHours', 'number')}
         ${field('maxVoterShare', 'owner.maxShare', 'voting.maxVoterShare', 'number', 'owner.maxShareHint')}
       </fieldset>
+      ${ladderFieldset(this.ladder, e, () => this.requestUpdate())}
       <fieldset>
         <legend>${t('owner.schedule')}</legend>
         ${field('submissionsCloseAt', 'owner.submissionsClose', 'submissionsCloseAt', 'datetime-local')}

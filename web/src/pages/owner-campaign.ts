@@ -11,6 +11,7 @@ import {
   type CampaignConsoleQuery,
 } from '../api/generated/graphql';
 import { define } from '../components/base';
+import '../components/ladder';
 import { fieldErrors, formErrors } from '../components/feedback';
 import { formatDate, formatDay, formatMoney, formatNumber, t } from '../i18n';
 import { session } from '../session';
@@ -52,7 +53,7 @@ class OwnerCampaignPage extends Page<Campaign> {
 
   private handoffs(c: NonNullable<Campaign>) {
     const list = c.handoffs.nodes;
-    if (!c.results) return nothing;
+    if (!c.results && list.length === 0) return nothing;
     return html`<section aria-labelledby="handoffs-title">
       <h2 id="handoffs-title">${t('handoff.compare')}</h2>
       ${list.length === 0 ? html`<p class="hint">${t('handoff.none')}</p>` : nothing}
@@ -105,6 +106,7 @@ class OwnerCampaignPage extends Page<Campaign> {
             <p class="hint">${t('results.seal')} <code class="digest">${r.seal}</code> · ${formatDate(r.computedAt)}</p>
           </section>`
         : nothing}
+      <bh-ladder-review campaign-id=${c.id} @bh-ladder-decided=${() => this.load()}></bh-ladder-review>
       ${this.handoffs(c)}
       <section class="card" aria-labelledby="queue-title">
         <h2 id="queue-title">${t('moderation.queue')}</h2>
