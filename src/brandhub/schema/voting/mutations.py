@@ -71,6 +71,7 @@ class VotingMutation:
                 info.context.db,
                 campaign_id=result.campaign_id,
                 proposal_id=result.proposal_id,
+                supporters=result.score,
                 now=info.context.now(),
             )
             await announce(info.context.state, campaign_id=result.campaign_id)
@@ -93,6 +94,7 @@ class VotingMutation:
                 info.context.db,
                 campaign_id=result.campaign_id,
                 proposal_id=result.proposal_id,
+                supporters=result.score,
                 now=info.context.now(),
             )
             await announce(info.context.state, campaign_id=result.campaign_id)
