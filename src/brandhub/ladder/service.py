@@ -31,7 +31,7 @@ from brandhub.partners.handoffs import create_handoffs
 from brandhub.partners.models import Handoff
 from brandhub.voting import counters, scoring
 from brandhub.voting.counters import LISTED
-from brandhub.voting.methods import VotingMethod
+from brandhub.voting.methods import Tally, VotingMethod
 
 log = logging.getLogger("brandhub.ladder")
 
@@ -294,15 +294,44 @@ async def close_ladder(session: AsyncSession, campaign: Campaign, now: datetime)
     return True
 
 
-async def climbing(session: AsyncSession) -> list[tuple[int, int]]:
-    """(campaign, proposal) of every climb in progress, in a campaign that is voting."""
-    rows = await session.execute(
-        select(LadderProposal.campaign_id, LadderProposal.proposal_id)
-        .join(Campaign, Campaign.id == LadderProposal.campaign_id)
-        .where(LadderProposal.status == LadderStatus.CLIMBING, Campaign.phase == Phase.VOTING)
-        .order_by(LadderProposal.campaign_id, LadderProposal.proposal_id)
-    )
-    return [(c, p) for c, p in rows]
+async def behind(session: AsyncSession, *, now: datetime) -> list[tuple[int, int]]:
+    """(campaign, proposal) of climbs in progress whose counted support has reached a stage
+    they have not crossed yet: one aggregate read per voting ladder campaign."""
+    rows = (
+        await session.execute(
+            select(LadderProposal.campaign_id, LadderProposal.proposal_id, LadderProposal.stage)
+            .join(Campaign, Campaign.id == LadderProposal.campaign_id)
+            .where(
+                LadderProposal.status == LadderStatus.CLIMBING,
+                LadderProposal.deadline > now,
+                Campaign.phase == Phase.VOTING,
+            )
+            .order_by(LadderProposal.campaign_id, LadderProposal.proposal_id)
+        )
+    ).all()
+    found: list[tuple[int, int]] = []
+    by_campaign: dict[int, list[tuple[int, int]]] = {}
+    for campaign_id, proposal_id, stage in rows:
+        by_campaign.setdefault(campaign_id, []).append((proposal_id, stage))
+    for campaign_id, climbs in by_campaign.items():
+        campaign = await get_campaign(session, campaign_id)
+        ladder = await ladder_of(session, campaign_id)
+        if ladder is None:
+            continue
+        rules = rules_of(campaign)
+        tallies = await counters.proposal_tallies(session, proposal_ids=[pid for pid, _ in climbs])
+        capped = counters.capped(rules)
+        bins = await counters.proposal_bins(session, campaign_id) if capped else {}
+        share = scoring.exact_decimal(rules.max_voter_share or 1) if capped else None
+        for proposal_id, stage in climbs:
+            support = scoring.Support.of_tally(
+                tallies.get(proposal_id, Tally()), bins.get(proposal_id)
+            )
+            weight, value = scoring.capped(support, share)
+            supporters = scoring.score_of(VotingMethod.APPROVAL, weight, value)
+            if stage_reached(ladder, supporters) > stage:
+                found.append((campaign_id, proposal_id))
+    return found
 
 
 async def due(session: AsyncSession, *, now: datetime) -> list[int]:

@@ -11,7 +11,7 @@ from weakref import WeakKeyDictionary
 from brandhub.community.campaigns import get_campaign
 from brandhub.community.models import Campaign
 from brandhub.db import Database
-from brandhub.jobs.registry import JobContext, job, periodic
+from brandhub.jobs.registry import JobContext, periodic
 from brandhub.ladder import service
 from brandhub.ladder.models import LadderProposal, LadderStatus
 from brandhub.ladder.rules import Ladder, stage_reached
@@ -96,23 +96,16 @@ async def after_vote(
         log.exception("ladder check of proposal %s failed; the sweep will retry", proposal_id)
 
 
-@job("ladder.check_proposal")
-async def check_proposal_job(ctx: JobContext, *, campaign_id: int, proposal_id: int) -> int:
-    """One proposal's check, as a job."""
-    return await check_proposal(
-        ctx.db, campaign_id=campaign_id, proposal_id=proposal_id, now=ctx.now()
-    )
-
-
 @periodic("ladder.sweep", second=20)
 async def sweep(ctx: JobContext) -> dict[str, int]:
     """Every minute: cross the stages support has reached, then expire what is past its
-    deadline. Idempotent, and safe with several workers (every change is compare-and-set)."""
+    deadline. Idempotent, and safe with several workers (every change is compare-and-set).
+    Support is read with one aggregate per campaign; only a crossing opens a write."""
     now = ctx.now()
     async with ctx.db.read() as session:
-        climbs = await service.climbing(session)
+        behind = await service.behind(session, now=now)
     crossed = 0
-    for campaign_id, proposal_id in climbs:
+    for campaign_id, proposal_id in behind:
         crossed += await check_proposal(
             ctx.db, campaign_id=campaign_id, proposal_id=proposal_id, now=now
         )

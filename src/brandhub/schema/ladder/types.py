@@ -108,4 +108,10 @@ class ProposalLadderType:
     started_at: datetime
     reviewed_at: datetime | None
     decline_reason: str | None
-    events: list[LadderEventType]
+    proposal_pk: strawberry.Private[int]
+
+    @strawberry.field(description="Its climb so far, oldest first.")
+    async def events(self, info: Info[Context, None]) -> list[LadderEventType]:
+        from brandhub.schema.ladder.views import ladder_events
+
+        return await ladder_events(info, self.proposal_pk)

@@ -52,13 +52,6 @@ async def proposal_ladder(
         if ladder is None or climb is None:
             return None
         supporters = await service.supporters_of(session, campaign, proposal_id)
-        rows = (
-            await session.scalars(
-                select(LadderEvent)
-                .where(LadderEvent.proposal_id == proposal_id)
-                .order_by(LadderEvent.sequence)
-            )
-        ).all()
     return ProposalLadderType(
         stage=climb.stage,
         last_stage=ladder.last,
@@ -69,5 +62,17 @@ async def proposal_ladder(
         started_at=climb.started_at,
         reviewed_at=climb.reviewed_at,
         decline_reason=climb.decline_reason,
-        events=[LadderEventType.from_row(r) for r in rows],
+        proposal_pk=proposal_id,
     )
+
+
+async def ladder_events(info: Info[Context, None], proposal_id: int) -> list[LadderEventType]:
+    async with info.context.db.read() as session:
+        rows = (
+            await session.scalars(
+                select(LadderEvent)
+                .where(LadderEvent.proposal_id == proposal_id)
+                .order_by(LadderEvent.sequence)
+            )
+        ).all()
+    return [LadderEventType.from_row(r) for r in rows]
