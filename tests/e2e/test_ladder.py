@@ -82,3 +82,27 @@ def test_a_proposal_climbs_the_ladder_and_is_approved(server, new_context):
 
     page.reload()
     ladder.get_by_text("Approved: going to production").wait_for()
+
+
+def test_the_ladder_speaks_french(server, new_context):
+    _, owner = scenes.sign_up(server, "Owner")
+    brand_id, _ = scenes.brand(server, owner)
+    ladder = {
+        "initialDays": 30,
+        "stages": [{"supporters": 1, "extensionDays": 10}, {"supporters": 3}],
+    }
+    campaign_id = scenes.campaign(server, owner, brand_id, {"method": "APPROVAL"}, ladder=ladder)
+    proposal_id = scenes.propose(server, owner, campaign_id, "Velouté")
+    scenes.phase(server, owner, campaign_id, "openVoting")
+    scenes.vote(server, owner, proposal_id)
+
+    page = new_context(locale="fr-FR").new_page()
+    page.goto(f"/p/{proposal_id}")
+    ladder_card = page.locator("bh-ladder-progress")
+    ladder_card.get_by_role("heading", name="Échelle de soutien").wait_for()
+    ladder_card.get_by_text("Palier 1 sur 2").wait_for()
+    assert page.get_by_role("progressbar", name="Soutiens : 1 sur 3 pour le palier 2").is_visible()
+    ladder_card.get_by_text("Échéance repoussée au").wait_for()
+    page.goto(f"/c/{campaign_id}")
+    page.locator("bh-ladder-board").get_by_text("3 soutiens : la marque l’examine").wait_for()
+    check_accessibility(page, "ladder board in French")

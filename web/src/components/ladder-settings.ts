@@ -3,7 +3,7 @@
 import { html, nothing } from 'lit';
 import type { FieldErrors } from '../api/errors';
 import type { LadderInput } from '../api/generated/graphql';
-import { t } from '../i18n';
+import { lt } from '../i18n/ladder';
 import { fieldErrors } from './feedback';
 
 export interface LadderDraft {
@@ -60,26 +60,26 @@ export function ladderFieldset(d: LadderDraft, e: FieldErrors | null, changed: (
   </div>`;
   const last = d.stages.length - 1;
   return html`<fieldset aria-describedby="ladder-hint">
-    <legend>${t('ladder.settings')}</legend>
+    <legend>${lt('ladder.settings')}</legend>
     <span class="check"><input type="checkbox" id="ladder-on" .checked=${d.enabled}
       @change=${(ev: Event) => { d.enabled = (ev.target as HTMLInputElement).checked; changed(); }} />
-      <label for="ladder-on">${t('ladder.enable')}</label></span>
-    <p class="hint" id="ladder-hint">${t('ladder.settingsHint')}</p>
+      <label for="ladder-on">${lt('ladder.enable')}</label></span>
+    <p class="hint" id="ladder-hint">${lt('ladder.settingsHint')}</p>
     ${d.enabled
-      ? html`${input('ladder-initial', t('ladder.initialDays'), 'ladder.initialDays', d.initialDays, (v) => (d.initialDays = v))}
+      ? html`${input('ladder-initial', lt('ladder.initialDays'), 'ladder.initialDays', d.initialDays, (v) => (d.initialDays = v))}
           ${fieldErrors(e, 'ladder.stages', 'ladder-stages-error')}
           ${d.stages.map(
             (s, i) => html`<div class="row ladder-stage">
-              ${input(`ladder-s${i}`, t('ladder.stageSupporters', { n: i + 1 }), `ladder.stages.${i}.supporters`, s.supporters, (v) => (s.supporters = v))}
+              ${input(`ladder-s${i}`, lt('ladder.stageSupporters', { n: i + 1 }), `ladder.stages.${i}.supporters`, s.supporters, (v) => (s.supporters = v))}
               ${i < last
-                ? input(`ladder-d${i}`, t('ladder.stageDays', { n: i + 1 }), `ladder.stages.${i}.extensionDays`, s.extensionDays, (v) => (s.extensionDays = v))
+                ? input(`ladder-d${i}`, lt('ladder.stageDays', { n: i + 1 }), `ladder.stages.${i}.extensionDays`, s.extensionDays, (v) => (s.extensionDays = v))
                 : nothing}
               ${d.stages.length > 1
-                ? html`<button type="button" @click=${() => { d.stages.splice(i, 1); changed(); }}>${t('ladder.removeStage', { n: i + 1 })}</button>`
+                ? html`<button type="button" @click=${() => { d.stages.splice(i, 1); changed(); }}>${lt('ladder.removeStage', { n: i + 1 })}</button>`
                 : nothing}
             </div>`,
           )}
-          <button type="button" @click=${() => { d.stages.push({ supporters: '', extensionDays: '' }); changed(); }}>${t('ladder.addStage')}</button>`
+          <button type="button" @click=${() => { d.stages.push({ supporters: '', extensionDays: '' }); changed(); }}>${lt('ladder.addStage')}</button>`
       : nothing}
   </fieldset>`;
 }

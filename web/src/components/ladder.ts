@@ -15,7 +15,8 @@ import {
   type ProposalLadderQuery,
   type ProposalLadderViewerQuery,
 } from '../api/generated/graphql';
-import { formatDate, formatNumber, t, timeLeft, type MessageKey } from '../i18n';
+import { formatDate, formatNumber, timeLeft } from '../i18n';
+import { lt, type LadderKey } from '../i18n/ladder';
 import { session } from '../session';
 import { BhElement, define } from './base';
 import { failure, fieldErrors, formErrors, thrownAsError } from './feedback';
@@ -35,14 +36,14 @@ type Climb = {
 export function climbSummary(climb: Climb, id: string) {
   const next = climb.nextThreshold ?? null;
   const open = climb.status === 'CLIMBING';
-  return html`<p class="row"><span class="badge" data-ladder-status=${climb.status}>${t(`ladder.status.${climb.status}` as MessageKey)}</span>
-      <span data-ladder-stage>${t('ladder.stage', { stage: climb.stage, last: climb.lastStage })}</span></p>
+  return html`<p class="row"><span class="badge" data-ladder-status=${climb.status}>${lt(`ladder.status.${climb.status}` as LadderKey)}</span>
+      <span data-ladder-stage>${lt('ladder.stage', { stage: climb.stage, last: climb.lastStage })}</span></p>
     ${next !== null
-      ? html`<label for=${id}>${t('ladder.progress', { supporters: climb.supporters, next, stage: climb.stage + 1 })}</label>
+      ? html`<label for=${id}>${lt('ladder.progress', { supporters: climb.supporters, next, stage: climb.stage + 1 })}</label>
           <progress id=${id} max=${next} .value=${Math.min(climb.supporters, next)}></progress>`
-      : html`<p>${t('ladder.progressTop', { supporters: climb.supporters })}</p>`}
+      : html`<p>${lt('ladder.progressTop', { supporters: climb.supporters })}</p>`}
     ${open
-      ? html`<p data-ladder-deadline=${climb.deadline}>${t('ladder.deadline', { date: formatDate(climb.deadline), left: timeLeft(climb.deadline)! })}</p>`
+      ? html`<p data-ladder-deadline=${climb.deadline}>${lt('ladder.deadline', { date: formatDate(climb.deadline), left: timeLeft(climb.deadline)! })}</p>`
       : nothing}`;
 }
 
@@ -109,17 +110,17 @@ export class LadderProgress extends LadderElement<ProposalData> {
     if (!p) return nothing;
     const climb = p.ladder;
     return html`<section class="card" aria-labelledby="ladder-title">
-      <h2 id="ladder-title">${t('ladder.title')}</h2>
+      <h2 id="ladder-title">${lt('ladder.title')}</h2>
       ${climb
         ? html`${climbSummary(climb, 'ladder-progress')}
             ${climb.status === 'DECLINED' && climb.declineReason
-              ? html`<p class="notice">${t('ladder.declinedBecause', { reason: climb.declineReason })}</p>`
+              ? html`<p class="notice">${lt('ladder.declinedBecause', { reason: climb.declineReason })}</p>`
               : nothing}
             ${this.supportButton(p, this.data!.mine)}
-            <h3>${t('ladder.history')}</h3>
+            <h3>${lt('ladder.history')}</h3>
             <ol class="ladder-history">
               ${climb.events.map(
-                (e) => html`<li>${formatDate(e.at)} · ${t(`ladder.event.${e.type}` as MessageKey, {
+                (e) => html`<li>${formatDate(e.at)} · ${lt(`ladder.event.${e.type}` as LadderKey, {
                   stage: e.stage,
                   supporters: e.supporters ?? 0,
                   deadline: e.deadline ? formatDate(e.deadline) : '',
@@ -127,7 +128,7 @@ export class LadderProgress extends LadderElement<ProposalData> {
                 })}</li>`,
               )}
             </ol>`
-        : html`<p class="hint">${t('ladder.notStarted')}</p>`}
+        : html`<p class="hint">${lt('ladder.notStarted')}</p>`}
     </section>`;
   }
 }
@@ -148,13 +149,13 @@ export class LadderBoard extends LadderElement<CampaignData> {
     if (!c?.ladder) return nothing;
     const l = c.ladder;
     return html`<section class="card" aria-labelledby="ladder-board-title">
-      <h2 id="ladder-board-title">${t('ladder.title')}</h2>
-      <p>${t('ladder.initial', { count: l.initialDays })}</p>
-      <ol aria-label=${t('ladder.stagesTitle')}>
+      <h2 id="ladder-board-title">${lt('ladder.title')}</h2>
+      <p>${lt('ladder.initial', { count: l.initialDays })}</p>
+      <ol aria-label=${lt('ladder.stagesTitle')}>
         ${l.stages.map((s) =>
           s.extensionDays == null
-            ? html`<li>${t('ladder.lastStageLine', { count: s.supporters, supporters: s.supporters })}</li>`
-            : html`<li>${t('ladder.stageLine', { count: s.supporters, supporters: s.supporters, days: s.extensionDays })}</li>`,
+            ? html`<li>${lt('ladder.lastStageLine', { count: s.supporters, supporters: s.supporters })}</li>`
+            : html`<li>${lt('ladder.stageLine', { count: s.supporters, supporters: s.supporters, days: s.extensionDays })}</li>`,
         )}
       </ol>
       <ul class="plain">
@@ -205,7 +206,7 @@ export class LadderReview extends LadderElement<CampaignData> {
         return;
       }
       this.reasons.delete(id);
-      this.notice = approve ? t('ladder.approved') : t('ladder.declined');
+      this.notice = approve ? lt('ladder.approved') : lt('ladder.declined');
       await this.load();
       this.emit('bh-ladder-decided', { proposalId: id, approved: approve });
     } catch (error) {
@@ -220,9 +221,9 @@ export class LadderReview extends LadderElement<CampaignData> {
     const queue = this.data?.ladder?.reviewQueue;
     if (!queue) return nothing;
     return html`<section class="card" aria-labelledby="ladder-review-title">
-      <h2 id="ladder-review-title">${t('ladder.review')}</h2>
+      <h2 id="ladder-review-title">${lt('ladder.review')}</h2>
       ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
-      ${queue.length === 0 ? html`<p class="hint">${t('ladder.reviewEmpty')}</p>` : nothing}
+      ${queue.length === 0 ? html`<p class="hint">${lt('ladder.reviewEmpty')}</p>` : nothing}
       <ul class="plain">
         ${queue.map((p) => {
           const e = this.errors?.id === p.id ? this.errors.errors : null;
@@ -230,10 +231,10 @@ export class LadderReview extends LadderElement<CampaignData> {
           return html`<li class="ladder-review-item">
             <div class="grow">
               <a href=${`/p/${p.id}`}><strong>${p.title}</strong></a>
-              <span class="hint">${t('ladder.progressTop', { supporters: formatNumber(p.ladder?.supporters ?? 0) })}</span>
+              <span class="hint">${lt('ladder.progressTop', { supporters: formatNumber(p.ladder?.supporters ?? 0) })}</span>
               ${formErrors(e, ['reason'])}
               <div class="field">
-                <label for=${reasonId}>${t('ladder.reason', { title: p.title })}</label>
+                <label for=${reasonId}>${lt('ladder.reason', { title: p.title })}</label>
                 <textarea id=${reasonId} rows="2" .value=${this.reasons.get(p.id) ?? ''}
                   aria-invalid=${e?.at('reason').length ? 'true' : 'false'} aria-describedby=${`${reasonId}-error`}
                   @input=${(ev: Event) => this.reasons.set(p.id, (ev.target as HTMLTextAreaElement).value)}></textarea>
@@ -241,9 +242,9 @@ export class LadderReview extends LadderElement<CampaignData> {
               </div>
               <div class="row">
                 <button class="primary" type="button" ?disabled=${this.busy} @click=${() => this.decide(p.id, true)}>
-                  ${t('ladder.approve', { title: p.title })}</button>
+                  ${lt('ladder.approve', { title: p.title })}</button>
                 <button class="danger" type="button" ?disabled=${this.busy} @click=${() => this.decide(p.id, false)}>
-                  ${t('ladder.decline', { title: p.title })}</button>
+                  ${lt('ladder.decline', { title: p.title })}</button>
               </div>
             </div>
           </li>`;

@@ -1,6 +1,4 @@
 // English: the source catalogue. Every other language has the same keys (checked by TypeScript).
-import { ladderEn } from './ladder';
-
 const p = (one: string, other: string) => ({ one, other });
 
 export const en = {
@@ -137,7 +135,6 @@ export const en = {
   'vote.signInToVote': 'Sign in to vote',
   'vote.supportsLeft': p('You have {count} support left of {total}.', 'You have {count} supports left of {total}.'),
   'vote.creditsLeft': p('You have {count} credit left of {total}.', 'You have {count} credits left of {total}.'),
-  ...ladderEn,
   'ballot.title': 'Your ranked ballot',
   'ballot.hint': 'Drag ideas into your order of preference, or use the arrow buttons. Ideas you leave out rank below the others.',
   'ballot.ranked': 'Your ranking',

@@ -1,6 +1,5 @@
 // Français : les mêmes clés que le catalogue anglais (TypeScript le vérifie).
 import type { Messages } from './en';
-import { ladderFr } from './ladder';
 
 const p = (one: string, other: string) => ({ one, other });
 
@@ -138,7 +137,6 @@ export const fr: Messages = {
   'vote.signInToVote': 'Connectez-vous pour voter',
   'vote.supportsLeft': p('Il vous reste {count} soutien sur {total}.', 'Il vous reste {count} soutiens sur {total}.'),
   'vote.creditsLeft': p('Il vous reste {count} crédit sur {total}.', 'Il vous reste {count} crédits sur {total}.'),
-  ...ladderFr,
   'ballot.title': 'Votre bulletin classé',
   'ballot.hint': 'Glissez les idées dans votre ordre de préférence, ou utilisez les flèches. Les idées laissées de côté sont classées après les autres.',
   'ballot.ranked': 'Votre classement',

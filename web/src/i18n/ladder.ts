@@ -1,4 +1,7 @@
-// The support ladder's strings, English and French (spread into each catalogue).
+// The support ladder's strings, English and French, and lt() to read them. Kept out of the
+// main catalogues so that the embeddable widget (which shows no ladder) does not carry them.
+import { formatNumber, locale } from './index';
+
 const p = (one: string, other: string) => ({ one, other });
 
 export const ladderEn = {
@@ -84,3 +87,22 @@ export const ladderFr: { [K in keyof typeof ladderEn]: string | { one: string; o
   'ladder.addStage': 'Ajouter un palier',
   'ladder.removeStage': 'Retirer le palier {n}',
 };
+
+export type LadderKey = keyof typeof ladderEn;
+
+/** t() for the ladder's strings: the current locale, plurals by ``count``, ``{name}`` filled. */
+export function lt(key: LadderKey, params: Record<string, string | number> = {}): string {
+  const entry = (locale() === 'fr' ? ladderFr : ladderEn)[key] ?? ladderEn[key];
+  let text: string;
+  if (typeof entry === 'string') {
+    text = entry;
+  } else {
+    const rule = new Intl.PluralRules(locale()).select(Number(params.count ?? 0));
+    text = rule === 'one' ? entry.one : entry.other;
+  }
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) return `{${name}}`;
+    return typeof value === 'number' ? formatNumber(value) : value;
+  });
+}
