@@ -13,6 +13,7 @@ from brandhub.community.models import (
     Proposal,
     Revision,
 )
+from brandhub.ladder.models import CampaignLadder, LadderEvent, LadderProposal
 from brandhub.partners.models import (
     CampaignPartner,
     Handoff,
@@ -54,6 +55,7 @@ __all__ = [
     "Ballot",
     "Brand",
     "Campaign",
+    "CampaignLadder",
     "CampaignPartner",
     "CampaignResultRow",
     "CampaignSeal",
@@ -63,6 +65,8 @@ __all__ = [
     "Handoff",
     "HandoffEvent",
     "HandoffRoyalties",
+    "LadderEvent",
+    "LadderProposal",
     "LedgerAccount",
     "LedgerEntry",
     "LedgerTransaction",

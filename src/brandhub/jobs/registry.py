@@ -18,6 +18,7 @@ JOB_MODULES = (
     "brandhub.community.tasks",
     "brandhub.partners.tasks",
     "brandhub.ratings.tasks",
+    "brandhub.ladder.tasks",
 )
 
 

@@ -25,6 +25,7 @@ from brandhub.schema.community.mutations import CommunityMutation
 from brandhub.schema.community.queries import CommunityQuery
 from brandhub.schema.errors import Masking, should_mask
 from brandhub.schema.input_rules import guard_arguments
+from brandhub.schema.ladder.mutations import LadderMutation
 from brandhub.schema.limits import DocumentCache, ErrorCodes, limit_rules
 from brandhub.schema.node import NodeQuery
 from brandhub.schema.operation_log import OperationLog, log_errors
@@ -55,6 +56,7 @@ class Mutation(
     PartnerMutation,
     RatingsMutation,
     RoyaltyMutation,
+    LadderMutation,
 ):
     pass
 

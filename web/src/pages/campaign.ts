@@ -15,6 +15,7 @@ import '../components/ballot-ranked';
 import { define } from '../components/base';
 import { fieldErrors, formErrors } from '../components/feedback';
 import { directGateway } from '../components/gateway';
+import '../components/ladder';
 import '../components/leaderboard';
 import { keepReceipt } from '../components/receipt';
 import '../components/results';
@@ -190,6 +191,7 @@ class CampaignPage extends Page<Data> {
                   <progress id="quorum" max=${c.voting.quorum} .value=${Math.min(c.voters, c.voting.quorum)}></progress>`
               : html`<p>${t('campaign.votersSoFar', { count: c.voters })}</p>`}
           </section>
+          <bh-ladder-board campaign-id=${c.id}></bh-ladder-board>
           ${c.results
             ? html`<bh-results .results=${c.results} quorum=${c.voting.quorum} method=${c.voting.method}></bh-results>
                 ${c.poweredBy ? html`<p class="powered">${t('widget.poweredBy', { partner: c.poweredBy })}</p>` : nothing}`

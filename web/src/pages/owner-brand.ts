@@ -18,6 +18,7 @@ import { define } from '../components/base';
 import '../components/brand-members';
 import '../components/partner-admin';
 import { errorText, fieldErrors, formErrors } from '../components/feedback';
+import { ladderFieldset, ladderInput, ladderPaths, newLadderDraft } from '../components/ladder-settings';
 import { formatDate, t, type MessageKey } from '../i18n';
 import { navigate } from '../router';
 import { session } from '../session';
@@ -52,6 +53,8 @@ class OwnerBrandPage extends Page<Data> {
     minAccountAgeHours: '0', maxVoterShare: '', submissionsCloseAt: '', votingClosesAt: '',
     partnerIds: [] as string[], brandPercent: '', authorsPercent: '',
   };
+
+  private ladder = newLadderDraft();
 
   protected heading(data: Data | null): string {
     return data?.brand ? t('owner.brandConsole', { name: data.brand.name }) : t('owner.title');
@@ -165,7 +168,7 @@ class OwnerBrandPage extends Page<Data> {
     const num = (v: string) => (v.trim() === '' ? null : Number(v));
     const shown = ['title', 'brief', 'category', 'specTemplate', 'customTemplate', 'submissionsCloseAt', 'votingClosesAt', 'partnerIds',
       ...['method', 'weighting', 'votesPerMember', 'creditsPerMember', 'quorum', 'supportThreshold', 'minAccountAgeHours', 'maxVoterShare'].map((k) => `voting.${k}`),
-      'royalties.brandPercent', 'royalties.authorsPercent'];
+      'royalties.brandPercent', 'royalties.authorsPercent', ...ladderPaths(this.ladder)];
     return html`<form class="card" novalidate @submit=${(ev: SubmitEvent) => {
       ev.preventDefault();
       let customTemplate: unknown = null;
@@ -187,6 +190,7 @@ class OwnerBrandPage extends Page<Data> {
           royalties: c.brandPercent.trim() || c.authorsPercent.trim()
             ? { brandPercent: c.brandPercent.trim().replace(',', '.') || '0', authorsPercent: c.authorsPercent.trim().replace(',', '.') || '0' }
             : null,
+          ladder: ladderInput(this.ladder),
           voting: {
             method: c.method, weighting: c.weighting,
             votesPerMember: c.method === 'APPROVAL' ? num(c.votesPerMember) : null,
@@ -241,6 +245,7 @@ class OwnerBrandPage extends Page<Data> {
         ${field('minAccountAgeHours', 'owner.minAge', 'voting.minAccountAgeHours', 'number')}
         ${field('maxVoterShare', 'owner.maxShare', 'voting.maxVoterShare', 'number', 'owner.maxShareHint')}
       </fieldset>
+      ${ladderFieldset(this.ladder, e, () => this.requestUpdate())}
       <fieldset>
         <legend>${t('owner.schedule')}</legend>
         ${field('submissionsCloseAt', 'owner.submissionsClose', 'submissionsCloseAt', 'datetime-local')}

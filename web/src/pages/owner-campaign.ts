@@ -14,6 +14,7 @@ import { define } from '../components/base';
 import '../components/results';
 import '../components/comment-queue';
 import '../components/handoff-cancel';
+import '../components/ladder';
 import { fieldErrors, formErrors } from '../components/feedback';
 import { formatDate, formatDay, formatMoney, formatNumber, t } from '../i18n';
 import { session } from '../session';
@@ -55,7 +56,7 @@ class OwnerCampaignPage extends Page<Campaign> {
 
   private handoffs(c: NonNullable<Campaign>) {
     const list = c.handoffs.nodes;
-    if (!c.results) return nothing;
+    if (!c.results && list.length === 0) return nothing;
     return html`<section aria-labelledby="handoffs-title">
       <h2 id="handoffs-title">${t('handoff.compare')}</h2>
       ${list.length === 0 ? html`<p class="hint">${t('handoff.none')}</p>` : nothing}
@@ -100,6 +101,7 @@ class OwnerCampaignPage extends Page<Campaign> {
       ${formErrors(this.errors, ['reason'])}
       <p class="row">${this.phaseButton(c)}</p>
       ${r ? html`<bh-results .results=${r} quorum=${c.voting.quorum} method=${c.voting.method}></bh-results>` : nothing}
+      <bh-ladder-review campaign-id=${c.id} @bh-ladder-decided=${() => this.load()}></bh-ladder-review>
       ${this.handoffs(c)}
       <section class="card" aria-labelledby="queue-title">
         <h2 id="queue-title">${t('moderation.queue')}</h2>

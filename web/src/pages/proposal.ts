@@ -13,6 +13,7 @@ import {
   type ProposalPageQuery,
 } from '../api/generated/graphql';
 import { define } from '../components/base';
+import '../components/ladder';
 import { fieldErrors, formErrors } from '../components/feedback';
 import '../components/spec-form';
 import '../components/spec-view';
@@ -191,6 +192,7 @@ class ProposalPage extends Page<Proposal> {
             <bh-spec-view .spec=${p.spec} template=${c.specTemplate}></bh-spec-view>
             <p class="hint">${t('proposal.digest')} <code class="digest">${p.specDigest}</code></p>
           </section>
+          <bh-ladder-progress proposal-id=${p.id}></bh-ladder-progress>
           ${this.revising ? this.revise(p) : nothing}
           <div class="row">
             ${mineToEdit && !this.revising

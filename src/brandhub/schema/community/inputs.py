@@ -15,6 +15,7 @@ from brandhub.schema.community.enums import (
     VotingMethodEnum,
     WeightingEnum,
 )
+from brandhub.schema.ladder.inputs import LadderInput
 from brandhub.schema.royalties.inputs import RoyaltyRulesInput
 from brandhub.voting.weights import WeightingPolicy
 
@@ -82,6 +83,9 @@ class CreateCampaignInput:
     )
     royalties: RoyaltyRulesInput | None = strawberry.field(
         default=None, description="Royalty rules (changeable until voting opens)."
+    )
+    ladder: LadderInput | None = strawberry.field(
+        default=None, description="Run as a support ladder (APPROVAL, no votingClosesAt)."
     )
 
 

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from brandhub.community import brands, campaigns, moderation, proposals
 from brandhub.community.models import Comment, Phase
 from brandhub.errors import NotFound
+from brandhub.ladder.service import configure as configure_ladder
 from brandhub.ratings import service as rating_service
 from brandhub.ratings.models import ProductRating
 from brandhub.royalties import rules as royalty_rules
@@ -197,6 +198,14 @@ class CommunityMutation:
                     ),
                     now=info.context.now(),
                     field=["royalties"],
+                )
+            if input.ladder is not None:
+                await configure_ladder(
+                    session,
+                    campaign=campaign,
+                    initial_days=input.ladder.initial_days,
+                    stages=input.ladder.to_stages(),
+                    now=info.context.now(),
                 )
             return campaign
 

@@ -61,6 +61,7 @@ from brandhub.voting.methods import VotingMethod
 from brandhub.voting.ranking import TIE_BREAK, RankOrder
 
 if TYPE_CHECKING:
+    from brandhub.schema.ladder.types import LadderType, ProposalLadderType
     from brandhub.schema.partners.types import DemandType, HandoffType, PledgeType
     from brandhub.schema.ratings.types import ProductRatingsType
 
@@ -399,6 +400,14 @@ class CampaignType(Node):
 
         return await campaign_powered_by(info, self.row)
 
+    @strawberry.field(description="The support ladder, when the campaign runs as one.")
+    async def ladder(
+        self, info: Info[Context, None]
+    ) -> Annotated[LadderType, strawberry.lazy("brandhub.schema.ladder.types")] | None:
+        from brandhub.schema.ladder.views import campaign_ladder
+
+        return await campaign_ladder(info, self.pk)
+
     @strawberry.field(description="Partner handoffs: all for brand owners, its own for a partner.")
     async def handoffs(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
@@ -525,6 +534,15 @@ class ProposalType(Node):
     async def latest_revision(self, info: Info[Context, None]) -> RevisionType:
         row = await info.context.loaders.latest_revision.load(self.pk)
         return RevisionType.from_row(row)
+
+    @strawberry.field(description="Its climb, in a ladder campaign once voting opened.")
+    async def ladder(
+        self, info: Info[Context, None]
+    ) -> Annotated[ProposalLadderType, strawberry.lazy("brandhub.schema.ladder.types")] | None:
+        from brandhub.schema.ladder.views import proposal_ladder
+
+        campaign = await info.context.loaders.campaign.load(self.row.campaign_id)
+        return await proposal_ladder(info, campaign, self.pk)
 
     @strawberry.field(description="Live totals, kept incrementally as votes are cast.")
     async def tally(self, info: Info[Context, None]) -> TallyType:
