@@ -22,6 +22,8 @@ from tests.ladder.world import (
     support,
 )
 
+STEP = "mutation($input: {input}!) {{ {name}(input: $input) {{ handoff {{ id status }} errors {{ code message field }} }} }}"
+
 
 def when(text: str) -> datetime:
     return datetime.fromisoformat(text)
@@ -268,20 +270,67 @@ class TestReview:
         errors = body["data"]["approveLadderProposal"]["errors"]
         assert [(e["code"], e["field"]) for e in errors] == [("INVALID_TRANSITION", ["proposalId"])]
 
-    async def test_a_second_approval_in_one_campaign_is_refused(self, gql, sign_up):
+    async def test_each_approved_proposal_is_handed_off_on_its_own(self, gql, sign_up, clock):
         world = await self.reach_review(gql, sign_up, proposals=2)
-        first, second = world["proposals"]
+        owner, key = world["owner"], world["partner"]["apiKey"]
+        for proposal in world["proposals"]:
+            await ok(
+                gql,
+                APPROVE,
+                {"input": {"proposalId": proposal}},
+                token=owner,
+                field="approveLadderProposal",
+            )
+        data = (await gql(QUEUE, {"id": world["campaign"]}, token=owner))["data"]
+        handoffs = {
+            e["node"]["proposal"]["id"]: e["node"] for e in data["node"]["handoffs"]["edges"]
+        }
+        assert sorted(handoffs) == sorted(world["proposals"])
+        first, second = (handoffs[p]["id"] for p in world["proposals"])
+        # Accepting the first proposal's quote leaves the second one's handoff open.
+        valid = (clock.now + timedelta(days=30)).isoformat()
+        for handoff in (first, second):
+            await ok(
+                gql,
+                STEP.format(name="acknowledgeHandoff", input="HandoffIdInput"),
+                {"input": {"handoffId": handoff}},
+                token=key,
+                field="acknowledgeHandoff",
+            )
+            await ok(
+                gql,
+                STEP.format(name="submitQuote", input="SubmitQuoteInput"),
+                {
+                    "input": {
+                        "handoffId": handoff,
+                        "currency": "EUR",
+                        "moq": 10,
+                        "leadTimeDays": 14,
+                        "validUntil": valid,
+                        "tiers": [{"minUnits": 1, "unitPrice": "9.00"}],
+                    }
+                },
+                token=key,
+                field="submitQuote",
+            )
+        accepted = await ok(
+            gql,
+            STEP.format(name="acceptQuote", input="HandoffIdInput"),
+            {"input": {"handoffId": first}},
+            token=owner,
+            field="acceptQuote",
+        )
+        assert accepted["handoff"]["status"] == "ACCEPTED"
+        data = (await gql(QUEUE, {"id": world["campaign"]}, token=owner))["data"]
+        statuses = {e["node"]["id"]: e["node"]["status"] for e in data["node"]["handoffs"]["edges"]}
+        assert statuses == {first: "ACCEPTED", second: "QUOTED"}
         await ok(
             gql,
-            APPROVE,
-            {"input": {"proposalId": first}},
-            token=world["owner"],
-            field="approveLadderProposal",
+            STEP.format(name="acceptQuote", input="HandoffIdInput"),
+            {"input": {"handoffId": second}},
+            token=owner,
+            field="acceptQuote",
         )
-        body = await gql(APPROVE, {"input": {"proposalId": second}}, token=world["owner"])
-        errors = body["data"]["approveLadderProposal"]["errors"]
-        assert errors[0]["code"] == "INVALID_TRANSITION"
-        assert (await climb(gql, second))["ladder"]["status"] == "REVIEW"
 
 
 class TestSweep:

@@ -22,7 +22,8 @@ CLIMB = """query($id: ID!) { node(id: $id) { ... on Proposal { status ladder {
   stage lastStage supporters nextThreshold deadline status declineReason reviewedAt
   events { sequence type stage status supporters deadline reason at } } } } }"""
 QUEUE = """query($id: ID!) { node(id: $id) { ... on Campaign {
-  ladder { reviewQueue { id title } } handoffs { edges { node { status specDigest } } } } } }"""
+  ladder { reviewQueue { id title } } handoffs { edges { node {
+    id status specDigest proposal { id } } } } } } }"""
 APPROVE = f"""mutation($input: LadderProposalInput!) {{ approveLadderProposal(input: $input) {{
   proposal {{ id status }} {ERRORS} }} }}"""
 DECLINE = f"""mutation($input: DeclineLadderProposalInput!) {{ declineLadderProposal(input: $input) {{

@@ -28,7 +28,6 @@ from brandhub.ladder.models import CampaignLadder, LadderEvent, LadderProposal, 
 from brandhub.ladder.rules import Ladder, Stage, check_ladder, crossings, stage_reached
 from brandhub.partners.errors import InvalidTransition
 from brandhub.partners.handoffs import create_handoffs
-from brandhub.partners.models import Handoff
 from brandhub.voting import counters, scoring
 from brandhub.voting.counters import LISTED
 from brandhub.voting.methods import Tally, VotingMethod
@@ -415,13 +414,6 @@ async def approve(
 ) -> Proposal:
     """The owner approves a proposal in review: it wins, and its spec is handed off."""
     proposal, campaign, climb = await _reviewable(session, actor=actor, proposal_id=proposal_id)
-    handed = await session.scalar(select(Handoff.id).where(Handoff.campaign_id == campaign.id))
-    if handed is not None:
-        raise InvalidTransition(
-            "This campaign has already handed a proposal to its partners; decline this one "
-            "or run another campaign.",
-            field=["proposalId"],
-        )
     supporters = await supporters_of(session, campaign, proposal_id)
     await _decide(
         session,

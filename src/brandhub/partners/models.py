@@ -84,7 +84,7 @@ class CampaignPartner(SQLModel, table=True):
 class Handoff(SQLModel, table=True):
     """A winning spec, frozen, handed to one invited partner; carries its quote and demand."""
 
-    __table_args__ = (UniqueConstraint("campaign_id", "partner_id"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "partner_id", "proposal_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")

@@ -154,7 +154,8 @@ async def update_production(
 async def accept_quote(
     session: AsyncSession, *, actor: Member, handoff_id: int, now: datetime
 ) -> Handoff:
-    """The brand owner accepts a quote; the campaign's other open handoffs become NOT_SELECTED."""
+    """The brand owner accepts a quote; the other open handoffs of the same proposal become
+    NOT_SELECTED (a ladder campaign hands off each approved proposal on its own)."""
     await owned_handoff(session, member=actor, handoff_id=handoff_id)
     campaign_id = (await get_handoff(session, handoff_id)).campaign_id
     handoffs = await lock_campaign_handoffs(session, campaign_id)
@@ -170,7 +171,11 @@ async def accept_quote(
         now=now,
     )
     for other in handoffs:
-        if other.id != handoff.id and other.status in OPEN_FOR_SELECTION:
+        if (
+            other.id != handoff.id
+            and other.proposal_id == handoff.proposal_id
+            and other.status in OPEN_FOR_SELECTION
+        ):
             await _move(
                 session, handoff=other, to=HandoffStatus.NOT_SELECTED, actor=SYSTEM, now=now
             )
