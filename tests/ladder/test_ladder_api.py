@@ -407,3 +407,41 @@ class TestClosing:
         )
         data = (await gql(QUEUE, {"id": world["campaign"]}, token=world["owner"]))["data"]
         assert len(data["node"]["handoffs"]["edges"]) == 1
+
+
+class TestReputation:
+    async def test_an_approved_fork_credits_the_forked_author(self, gql, sign_up):
+        from tests.factories import submit_proposal
+        from tests.ratings.test_reputation import FORK, reputation_of
+
+        owner = await sign_up("owner@example.com", "Owner")
+        brand = await create_brand(gql, token=owner)
+        payload = await ok(
+            gql, CREATE, {"input": campaign_input(brand)}, token=owner, field="createCampaign"
+        )
+        campaign = payload["campaign"]["id"]
+        await move_phase(gql, token=owner, campaign_id=campaign, mutation="openSubmissions")
+        members = []
+        for i in range(5):
+            token = await sign_up(f"m{i}@example.com", f"Member {i}")
+            await join_brand(gql, token=token, brand_id=brand)
+            members.append(token)
+        original = await submit_proposal(gql, token=members[0], campaign_id=campaign)
+        fork = await ok(
+            gql, FORK, {"input": {"proposalId": original}}, token=members[1], field="forkProposal"
+        )
+        fork_id = fork["proposal"]["id"]
+        await move_phase(gql, token=owner, campaign_id=campaign, mutation="openVoting")
+        for token in members[:4]:
+            await support(gql, token, fork_id)
+        assert (await reputation_of(gql, members[0]))["reputation"] == 0
+        await ok(
+            gql,
+            APPROVE,
+            {"input": {"proposalId": fork_id}},
+            token=owner,
+            field="approveLadderProposal",
+        )
+        shown = await reputation_of(gql, members[0])
+        assert shown["reputation"] == 10
+        assert shown["components"]["FORK_WINS"] == (1, 10)

@@ -28,6 +28,7 @@ from brandhub.ladder.models import CampaignLadder, LadderEvent, LadderProposal, 
 from brandhub.ladder.rules import Ladder, Stage, check_ladder, crossings, stage_reached
 from brandhub.partners.errors import InvalidTransition
 from brandhub.partners.handoffs import create_handoffs
+from brandhub.ratings.outcomes import reputation_after_fork_win
 from brandhub.voting import counters, scoring
 from brandhub.voting.counters import LISTED
 from brandhub.voting.methods import Tally, VotingMethod
@@ -426,6 +427,9 @@ async def approve(
     )
     proposal.status = ProposalStatus.WINNER
     proposal.updated_at = now
+    if proposal.forked_from_id is not None:  # as at a close: a winning fork is an outcome
+        await session.flush()
+        await reputation_after_fork_win(session, proposal, now=now)
     tally = await counters.proposal_tally(session, proposal_id)
     await create_handoffs(
         session,
