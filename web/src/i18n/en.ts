@@ -108,6 +108,7 @@ export const en = {
   'rules.age': p('Accounts younger than {count} hour vote as pending.', 'Accounts younger than {count} hours vote as pending.'),
   'rules.share': 'No single voter makes more than {percent}% of an idea’s score.',
   'board.title': 'Live leaderboard',
+  'board.titleFinal': 'Leaderboard',
   'board.connecting': 'connecting…',
   'board.live': 'live',
   'board.offline': 'offline, retrying',

@@ -110,6 +110,7 @@ export const fr: Messages = {
   'rules.age': p('Les comptes de moins de {count} heure votent en attente.', 'Les comptes de moins de {count} heures votent en attente.'),
   'rules.share': 'Aucun votant ne fait plus de {percent} % du score d’une idée.',
   'board.title': 'Classement en direct',
+  'board.titleFinal': 'Classement',
   'board.connecting': 'connexion…',
   'board.live': 'en direct',
   'board.offline': 'hors ligne, nouvelle tentative',

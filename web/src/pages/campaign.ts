@@ -77,8 +77,12 @@ class CampaignPage extends Page<Data> {
     const receipt = (event as CustomEvent | undefined)?.detail?.receipt;
     if (receipt) keepReceipt(this.params.id, receipt);
     if (!session.member || !this.data) return;
-    const mine = (await session.api.query(CampaignViewerDocument, { id: this.params.id })).campaign ?? null;
-    this.data = { ...this.data, mine };
+    // The page too: the vote may have moved the quorum's progress and the counts shown.
+    const [page, viewer] = await Promise.all([
+      session.api.query(CampaignPageDocument, { id: this.params.id, order: this.order }),
+      session.api.query(CampaignViewerDocument, { id: this.params.id }),
+    ]);
+    this.data = { ...this.data, campaign: page.campaign ?? this.data.campaign, mine: viewer.campaign ?? null };
   }
 
   private startProposal(schema: Schema): void {
