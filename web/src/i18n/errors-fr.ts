@@ -21,6 +21,7 @@ const byCode: Record<string, string> = {
   INTEGRITY_FAILURE: 'Les données enregistrées ne correspondent plus à ce qui a été scellé.',
   GRAPHQL_VALIDATION_FAILED: 'La demande n’est pas valide pour l’API.',
   GRAPHQL_PARSE_FAILED: 'La demande n’est pas valide pour l’API.',
+  CONFLICT: 'Cette clé d’idempotence a déjà servi pour une autre demande.',
 };
 
 /** A more precise sentence for a code at a field (the field's last name in the path). */
@@ -53,6 +54,20 @@ const byField: Record<string, string> = {
   'INVALID_SPEC:ingredients': 'Ajoutez au moins un ingrédient.',
   'FORBIDDEN:role': 'Seul le propriétaire de la marque peut changer les rôles.',
   'INVALID_TRANSITION:handoffId': 'Ce transfert ne peut plus changer d’état ainsi.',
+  'INVALID_INPUT:stars': 'La note va de 1 à 5 étoiles.',
+  'INVALID_INPUT:review': 'L’avis est trop long (2 000 caractères au plus).',
+  'INVALID_INPUT:pledgeIds': 'Un de ces engagements est inconnu pour ce transfert.',
+  'FORBIDDEN:stars': 'Seuls les acheteurs livrés peuvent noter ce produit.',
+  'INVALID_INPUT:netRevenue': 'Le chiffre d’affaires net doit être un montant positif, au centime de la devise.',
+  'INVALID_INPUT:currency': 'Indiquez une devise ISO 4217 (EUR, USD, JPY…).',
+  'INVALID_INPUT:periodEnd': 'La fin de la période doit suivre son début.',
+  'INVALID_INPUT:idempotencyKey': 'Donnez une clé d’idempotence (par exemple le mois du relevé).',
+  'INVALID_INPUT:brandPercent': 'Un pourcentage va de 0 à 100, à quatre décimales au plus ; la somme ne dépasse pas 100.',
+  'INVALID_INPUT:authorsPercent': 'Un pourcentage va de 0 à 100, à quatre décimales au plus ; la somme ne dépasse pas 100.',
+  'INVALID_INPUT:supporters': 'Les seuils des paliers doivent croître strictement.',
+  'INVALID_INPUT:extensionDays': 'Une prolongation compte de 1 à 3 650 jours.',
+  'INVALID_INPUT:initialDays': 'La durée de départ compte de 1 à 3 650 jours.',
+  'INVALID_INPUT:reason': 'Donnez une raison.',
 };
 
 /** The French sentence for an error, or null when the code is not known here. */
