@@ -24,7 +24,7 @@ from brandhub.voting import chain, chains, counters, methods, reads, scoring, st
 from brandhub.voting.chain import ChainState, Receipt
 from brandhub.voting.errors import BudgetExceededError, InvalidVote, VotingClosed
 from brandhub.voting.methods import Tally, TallyDelta, VotingMethod, VotingRules
-from brandhub.voting.models import Ballot, VelocityFlag, Vote
+from brandhub.voting.models import Ballot, VelocityFlag, Vote, VoterChain
 from brandhub.voting.weights import VoterWeight, WeightingPolicy, voter_weight
 
 VOTABLE = (ProposalStatus.ACTIVE, ProposalStatus.SHORTLISTED)
@@ -233,6 +233,49 @@ async def _velocity_check(
         )
 
 
+async def _unchanged_vote(
+    session: AsyncSession,
+    ctx: _Voter,
+    proposal: Proposal,
+    voter_id: int,
+    value: int,
+    weight: VoterWeight,
+) -> VoteResult | None:
+    """The stored result when the voter repeats exactly the vote stored (value, weight,
+    pending): no write, no event; None when the vote changes something.
+
+    One statement reads the vote with the chain head, so the receipt is the event that
+    stored this very vote (a concurrent change is simply ordered after this no-op)."""
+    assert ctx.campaign.id is not None and proposal.id is not None
+    row = (
+        await session.execute(
+            statements.STORED_VOTE,
+            {"campaign_id": ctx.campaign.id, "voter_id": voter_id, "proposal_id": proposal.id},
+        )
+    ).first()
+    if row is None:
+        return None
+    stored_value, stored_weight, pending, cast_at, seq, head, pseudonym = row
+    if not pseudonym:  # a chain begun before migration 0007: the full path names it
+        return None
+    if (stored_value, stored_weight, bool(pending)) != (value, weight.weight, weight.pending):
+        return None
+    tally = await counters.proposal_tally(session, proposal.id)
+    score = await _live_score(session, ctx, proposal.id, tally)
+    vote = Vote(
+        campaign_id=ctx.campaign.id,
+        voter_id=voter_id,
+        proposal_id=proposal.id,
+        value=value,
+        weight=stored_weight,
+        pending=bool(pending),
+        cast_at=cast_at,
+    )
+    return VoteResult(
+        vote, proposal.id, ctx.campaign.id, tally, score, Receipt(pseudonym, seq, head)
+    )
+
+
 async def cast_vote(
     session: AsyncSession,
     *,
@@ -257,6 +300,10 @@ async def cast_vote(
     except methods.VoteValueError as exc:
         raise InvalidVote(str(exc), field=["value"]) from exc
     assert campaign.id is not None
+    weight = await _weight(session, ctx, voter, now)
+    unchanged = await _unchanged_vote(session, ctx, proposal, voter.id, value, weight)
+    if unchanged is not None:
+        return unchanged
     state = await chains.lock_chain(
         session, campaign_id=campaign.id, voter_id=voter.id, secret=secret
     )
@@ -265,7 +312,6 @@ async def cast_vote(
         methods.check_budget(ctx.rules, {p: v for p, (v, _) in before.items()}, proposal_id, value)
     except methods.BudgetExceeded as exc:
         raise BudgetExceededError(str(exc).capitalize() + ".", field=["value"]) from exc
-    weight = await _weight(session, ctx, voter, now)
     old = before.get(proposal_id)
     delta = (
         methods.replace_delta(ctx.rules.method, old, (value, weight.weight))
@@ -341,6 +387,35 @@ def _ballot_deltas(ranking: list[int] | None, weight: float, sign: int) -> dict[
     }
 
 
+async def _unchanged_ballot(
+    session: AsyncSession, campaign_id: int, voter_id: int, ranking: list[int], weight: VoterWeight
+) -> BallotResult | None:
+    """The stored ballot when the voter casts exactly it again (or withdraws no ballot after
+    a withdrawal): no write, no event; None when the ballot changes something."""
+    row = (
+        await session.execute(
+            select(Ballot, VoterChain.seq, VoterChain.head, VoterChain.pseudonym)
+            .join(
+                VoterChain,
+                and_(
+                    VoterChain.campaign_id == Ballot.campaign_id,
+                    VoterChain.voter_id == Ballot.voter_id,
+                ),
+            )
+            .where(Ballot.campaign_id == campaign_id, Ballot.voter_id == voter_id)
+        )
+    ).first()
+    if row is None or not ranking:
+        return None
+    ballot, seq, head, pseudonym = row
+    same = bool(pseudonym) and (list(ballot.ranking), ballot.weight, ballot.pending) == (
+        ranking,
+        weight.weight,
+        weight.pending,
+    )
+    return BallotResult(ballot, Receipt(pseudonym, seq, head)) if same else None
+
+
 async def cast_ballot(
     session: AsyncSession,
     *,
@@ -378,13 +453,16 @@ async def cast_ballot(
                     "Not a proposal of this campaign that takes votes.",
                     field=["ranking", str(index)],
                 )
+    weight = await _weight(session, ctx, voter, now)
+    unchanged = await _unchanged_ballot(session, campaign_id, voter.id, ranking, weight)
+    if unchanged is not None:
+        return unchanged
     state = await chains.lock_chain(
         session, campaign_id=campaign_id, voter_id=voter.id, secret=secret
     )
     ballot = await session.scalar(
         select(Ballot).where(and_(Ballot.campaign_id == campaign_id, Ballot.voter_id == voter.id))
     )
-    weight = await _weight(session, ctx, voter, now)
     deltas: dict[int, TallyDelta] = {}
     for part in (
         _ballot_deltas(ballot.ranking if ballot else None, ballot.weight if ballot else 0.0, -1),
