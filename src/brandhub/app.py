@@ -23,6 +23,7 @@ from strawberry.asgi import GraphQL
 
 from brandhub.audit_http import KEYS_PATH, audit_file, published_keys
 from brandhub.auth.passwords import Passwords
+from brandhub.auth.principal_cache import PrincipalCache
 from brandhub.auth.throttle import Throttle
 from brandhub.broadcast import Broadcast
 from brandhub.client_address import trusted_networks
@@ -183,6 +184,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             redis=queue.pool if queue else None,
             broadcast=Broadcast(queue.pool if queue else None, settings.redis_namespace),
             trusted_proxies=trusted_networks(settings.trusted_proxies),
+            principals=PrincipalCache(
+                seconds=settings.principal_cache_seconds,
+                size=settings.principal_cache_size,
+                redis=queue.pool if queue else None,
+                namespace=settings.redis_namespace,
+            ),
         )
         state.embed_origins = OriginAllowlist(db, settings.embed_origins_ttl_seconds)
         await _ensure_signing_key(state)

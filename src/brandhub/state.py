@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from brandhub.auth.passwords import Passwords
+from brandhub.auth.principal_cache import PrincipalCache
 from brandhub.auth.throttle import Throttle
 from brandhub.broadcast import Broadcast
 from brandhub.client_address import Network
@@ -33,6 +34,7 @@ class AppState:
     broadcast: Broadcast = field(default_factory=Broadcast)
     embed_origins: OriginAllowlist | None = None
     trusted_proxies: tuple[Network, ...] = ()
+    principals: PrincipalCache = field(default_factory=lambda: PrincipalCache(seconds=0, size=0))
 
     def now(self) -> datetime:
         """The current time."""

@@ -102,10 +102,14 @@ async def _weight(session: AsyncSession, ctx: _Voter, voter: Member, now: dateti
     if ctx.rules.weighting is WeightingPolicy.PLEDGE:
         assert ctx.campaign.id is not None and voter.id is not None
         pledged = await pledged_units(session, campaign_id=ctx.campaign.id, member_id=voter.id)
+    reputation = voter.reputation
+    if ctx.rules.weighting is WeightingPolicy.REPUTATION:
+        # the caller's member row may come from the principal cache, seconds old
+        reputation = await session.scalar(select(Member.reputation).where(Member.id == voter.id))
     return voter_weight(
         ctx.rules,
         role=ctx.role,
-        reputation=voter.reputation,
+        reputation=reputation or 0,
         pledged_units=pledged,
         account_created_at=voter.created_at,
         now=now,
