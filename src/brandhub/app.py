@@ -41,6 +41,7 @@ from brandhub.settings import Settings
 from brandhub.site import Site
 from brandhub.state import AppState
 from brandhub.voting import keys
+from brandhub.voting.writer import VoteWriter
 from brandhub.web_middleware import BodyLimit, HttpMetrics, RequestLog
 
 log = logging.getLogger("brandhub")
@@ -192,6 +193,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
         )
         state.embed_origins = OriginAllowlist(db, settings.embed_origins_ttl_seconds)
+        state.votes = VoteWriter(
+            db,
+            secret=settings.secret_key,
+            max_batch=settings.vote_batch_max,
+            tasks=settings.vote_writer_tasks or (1 if settings.is_sqlite else 2),
+        )
+        state.votes.start()
         await _ensure_signing_key(state)
         await state.broadcast.start()
         await _check_database(db)
@@ -201,6 +209,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            await state.votes.stop()
             await state.broadcast.stop()
             if runner is not None:
                 await runner.stop()

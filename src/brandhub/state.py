@@ -18,6 +18,7 @@ from brandhub.settings import Settings
 
 if TYPE_CHECKING:
     from brandhub.cross_origin import OriginAllowlist
+    from brandhub.voting.writer import VoteWriter
 
 
 @dataclass
@@ -34,6 +35,7 @@ class AppState:
     broadcast: Broadcast = field(default_factory=Broadcast)
     embed_origins: OriginAllowlist | None = None
     trusted_proxies: tuple[Network, ...] = ()
+    votes: VoteWriter | None = None
     principals: PrincipalCache = field(default_factory=lambda: PrincipalCache(seconds=0, size=0))
 
     def now(self) -> datetime:

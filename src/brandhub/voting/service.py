@@ -92,9 +92,16 @@ async def _still_voting(session: AsyncSession, campaign_id: int) -> None:
     campaign row by every vote (many share-lockers of one row make PostgreSQL build
     multixacts: -30% castVote throughput, measured).
     """
+    batch = counters.deferred(session)
+    if batch is not None and campaign_id in batch.checked:
+        # An earlier change of this batch wrote an event of this campaign after which the
+        # phase was VOTING: its key-share lock holds the close off until this batch commits.
+        return
     phase = await session.scalar(select(Campaign.phase).where(Campaign.id == campaign_id))
     if phase != Phase.VOTING:
         raise VotingClosed("The campaign closed while this vote was being cast.")
+    if batch is not None:
+        batch.checked.add(campaign_id)
 
 
 async def _weight(session: AsyncSession, ctx: _Voter, voter: Member, now: datetime) -> VoterWeight:
@@ -193,6 +200,27 @@ async def _new_tally(
             .values(status=ProposalStatus.SHORTLISTED, updated_at=now)
         )
     return tally, score
+
+
+# What a change inside a batch answers until the batch's counters are written (then the
+# writer runs ``CounterBatch.after`` and puts the real tally in).
+TALLY_LATER = Tally()
+
+
+async def _tally_after(
+    session: AsyncSession, ctx: _Voter, proposal: Proposal, now: datetime
+) -> tuple[Tally, Fraction]:
+    """``_new_tally`` now, or, inside a batch, once the batch's counters are written."""
+    batch = counters.deferred(session)
+    if batch is None:
+        return await _new_tally(session, ctx, proposal, now)
+    assert proposal.id is not None
+
+    async def later() -> tuple[Tally, Fraction]:
+        return await _new_tally(session, ctx, proposal, now)
+
+    batch.after[proposal.id] = later
+    return TALLY_LATER, Fraction(0)
 
 
 async def _velocity_check(
@@ -343,7 +371,7 @@ async def cast_vote(
         session, campaign_id=campaign.id, proposal_id=proposal_id, voter=voter, now=now
     )
     await _still_voting(session, campaign.id)
-    tally, score = await _new_tally(session, ctx, proposal, now)
+    tally, score = await _tally_after(session, ctx, proposal, now)
     return VoteResult(Vote(**row), proposal_id, campaign.id, tally, score, receipt)
 
 
@@ -378,7 +406,7 @@ async def retract_vote(
     )
     receipt = await _append(session, state, voter.id, chain.retract_event(proposal_id), now)
     await _still_voting(session, campaign.id)
-    tally, score = await _new_tally(session, ctx, proposal, now)
+    tally, score = await _tally_after(session, ctx, proposal, now)
     return VoteResult(None, proposal_id, campaign.id, tally, score, receipt)
 
 
