@@ -52,8 +52,10 @@ class CounterBatch:
     bins: dict[tuple[int, int, int], tuple[int, int, int]] = field(default_factory=dict)
     # Work to run once the counters are applied (the tallies the changes answer with).
     after: dict[int, Callable[[], Awaitable[Any]]] = field(default_factory=dict)
-    # Campaigns whose phase this transaction already checked after writing an event.
-    checked: set[int] = field(default_factory=set)
+    # Campaigns whose phase the batch checks once, after all its events are written.
+    phases: set[int] = field(default_factory=set)
+    # Chain heads this transaction has locked (and moved): {(campaign, voter): ChainState}.
+    heads: dict[tuple[int, int], Any] = field(default_factory=dict)
 
     def merge(self, other: CounterBatch) -> None:
         """Add a (successful) change's counters to the batch's."""
@@ -67,7 +69,8 @@ class CounterBatch:
             _, old_voters, old_values = self.bins.get(key, (campaign_id, 0, 0))
             self.bins[key] = (campaign_id, old_voters + voters, old_values + values)
         self.after.update(other.after)
-        self.checked |= other.checked
+        self.phases |= other.phases
+        self.heads.update(other.heads)
 
     async def apply(self, session: AsyncSession) -> None:
         """Write the gathered counters: one multi-row statement per counter table."""

@@ -93,15 +93,23 @@ async def _still_voting(session: AsyncSession, campaign_id: int) -> None:
     multixacts: -30% castVote throughput, measured).
     """
     batch = counters.deferred(session)
-    if batch is not None and campaign_id in batch.checked:
-        # An earlier change of this batch wrote an event of this campaign after which the
-        # phase was VOTING: its key-share lock holds the close off until this batch commits.
-        return
-    phase = await session.scalar(select(Campaign.phase).where(Campaign.id == campaign_id))
-    if phase != Phase.VOTING:
-        raise VotingClosed("The campaign closed while this vote was being cast.")
     if batch is not None:
-        batch.checked.add(campaign_id)
+        # A batch checks each campaign once, after all its events are written (the same
+        # argument: their key-share locks are held from then until the batch commits).
+        batch.phases.add(campaign_id)
+        return
+    await check_still_voting(session, [campaign_id])
+
+
+async def check_still_voting(session: AsyncSession, campaign_ids: list[int]) -> None:
+    """Raise ``VotingClosed`` if any of these campaigns is no longer VOTING."""
+    closed = await session.scalar(
+        select(Campaign.id)
+        .where(Campaign.id.in_(campaign_ids), Campaign.phase != Phase.VOTING)
+        .limit(1)
+    )
+    if closed is not None:
+        raise VotingClosed("The campaign closed while this vote was being cast.")
 
 
 async def _weight(session: AsyncSession, ctx: _Voter, voter: Member, now: datetime) -> VoterWeight:

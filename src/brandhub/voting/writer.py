@@ -28,9 +28,14 @@ from brandhub.auth.models import Member
 from brandhub.db import AFTER_COMMIT, PENDING_JOBS, Database
 from brandhub.errors import DomainError
 from brandhub.voting import counters, service
+from brandhub.voting.errors import VotingClosed
 from brandhub.voting.service import BallotResult, VoteResult
 
 log = logging.getLogger("brandhub.voting.writer")
+
+
+class CampaignClosedInBatch(Exception):
+    """A campaign of the batch closed while it was written: retried change by change."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +179,13 @@ class VoteWriter:
                 if not waiting.future.done():
                     waiting.future.set_exception(RuntimeError("the vote writer stopped"))
             raise
-        except Exception:  # the batch as a whole failed: nothing of it committed
-            log.warning("vote batch of %d failed; retrying one by one", len(batch))
+        except Exception as error:  # the batch as a whole failed: nothing of it committed
+            if len(batch) == 1:  # its own error (VotingClosed, or the database's)
+                if not batch[0].future.done():
+                    batch[0].future.set_exception(error)
+                return
+            if not isinstance(error, CampaignClosedInBatch):
+                log.warning("vote batch of %d failed (%r); retrying one by one", len(batch), error)
             self.stats.retried_batches += 1
             for waiting in batch:
                 try:
@@ -194,6 +204,13 @@ class VoteWriter:
             for waiting in ordered:
                 outcomes.append((waiting, await self._one(session, waiting.change, total)))
             session.info.pop(counters.BATCH, None)
+            if total.phases:
+                try:
+                    await service.check_still_voting(session, sorted(total.phases))
+                except VotingClosed:
+                    if len(batch) > 1:  # find out whose: one by one
+                        raise CampaignClosedInBatch() from None
+                    raise
             await total.apply(session)
             tallies = {pid: await later() for pid, later in sorted(total.after.items())}
             if self.before_commit is not None:
@@ -214,7 +231,7 @@ class VoteWriter:
         self, session: AsyncSession, change: VoteChange, total: counters.CounterBatch
     ) -> Outcome | DomainError:
         """One change under a savepoint: its outcome, or its domain error (rolled back)."""
-        mine = counters.CounterBatch(checked=set(total.checked))
+        mine = counters.CounterBatch(heads=dict(total.heads))
         session.info[counters.BATCH] = mine
         jobs = len(session.info.get(PENDING_JOBS, ()))
         callbacks = len(session.info.get(AFTER_COMMIT, ()))
