@@ -299,3 +299,51 @@ async def test_the_app_answers_votes_through_its_writer(state, gql, clock, max_b
     assert state.votes.stats.changes == 30
     assert (state.votes.stats.largest > 1) == (max_batch > 1)
     await check_recount(state, world.campaign_id)
+
+
+async def test_a_close_landing_inside_a_batch_refuses_all_its_votes(
+    state, clock, backend, monkeypatch
+):
+    """The close commits after the batch read the campaign but before its phase check (a
+    plain phase update from another connection stands in for the race): the batch is
+    retried change by change, and each change is refused."""
+    if backend == "sqlite":
+        pytest.skip("SQLite: the batch holds the database's write lock, nothing lands inside")
+    from sqlalchemy import update
+
+    from brandhub.community.models import Campaign, Phase
+    from brandhub.voting import service
+
+    world = await build_world(state, members=3, proposals=1, now=clock.now, method="APPROVAL")
+    [p0] = world.proposal_ids
+    real = service.check_still_voting
+    calls = []
+
+    async def close_in_second_batch(session, campaign_ids):
+        calls.append(campaign_ids)
+        if len(calls) == 2:  # the first batch (one vote) commits; the second is the race
+            async with state.db.engine.connect() as other:
+                await other.execute(
+                    update(Campaign)
+                    .where(Campaign.id == world.campaign_id)
+                    .values(phase=Phase.CLOSED)
+                )
+                await other.commit()
+        await real(session, campaign_ids)
+
+    monkeypatch.setattr(service, "check_still_voting", close_in_second_batch)
+    w = new_writer(state)
+    try:
+        outcomes, sizes = await first_then_batch(
+            w,
+            CastVote(world.members[0], p0, 1, clock.now),
+            [CastVote(m, p0, 1, clock.now) for m in world.members[1:]],
+        )
+    finally:
+        await w.stop()
+    assert sizes == [1, 1, 1]  # the batch of two never reached its commit: retried alone
+    assert outcomes[0].receipt.seq == 1
+    assert all(isinstance(o, VotingClosed) for o in outcomes[1:])
+    assert w.stats.retried_batches == 1
+    assert await stored_votes(state, world.campaign_id) == {(world.members[0].id, p0, 1)}
+    assert await event_count(state, world.campaign_id) == 1
