@@ -1,6 +1,10 @@
-"""The baseline for bench_cast_vote.py: a bare Starlette + asyncpg vote endpoint.
+"""The baseline for bench_cast_vote.py: a bare Starlette vote endpoint, on asyncpg or SQLite.
 
     BARE_DSN=postgresql://postgres@127.0.0.1:5432/DB uvicorn bare_vote_app:app --app-dir bench
+    BARE_SQLITE=/path/brandhub.db uvicorn bare_vote_app:app --app-dir bench
+
+On SQLite it holds one writer connection (aiosqlite, WAL, synchronous=NORMAL as brandhub
+sets it), and requests take turns on it, each in its own ``BEGIN IMMEDIATE`` transaction.
 
 ``POST /vote`` with ``{"campaign", "voter", "proposal", "value"}`` runs the same core
 transaction as castVote, and nothing else: upsert the vote row under the
@@ -12,10 +16,12 @@ A replacement (the vote row already existed) adds nothing to the counter, as in 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 import asyncpg
 from starlette.applications import Starlette
@@ -42,9 +48,41 @@ RETURNING voters, weight_sum
 """
 
 
+SQLITE_INSERT_VOTE = """
+INSERT INTO vote (campaign_id, voter_id, proposal_id, value, weight, pending, cast_at)
+VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT (campaign_id, voter_id, proposal_id) DO NOTHING
+"""
+SQLITE_UPDATE_VOTE = """
+UPDATE vote SET value = ?, weight = ?, cast_at = ?
+WHERE campaign_id = ? AND voter_id = ? AND proposal_id = ?
+"""
+SQLITE_UPSERT_TALLY = """
+INSERT INTO tally_slot AS t (proposal_id, slot, campaign_id, voters, pending, weight_sum, value_sum)
+VALUES (?, ?, ?, ?, 0, ?, ?)
+ON CONFLICT (proposal_id, slot) DO UPDATE SET
+  voters = t.voters + excluded.voters,
+  weight_sum = t.weight_sum + excluded.weight_sum,
+  value_sum = t.value_sum + excluded.value_sum
+RETURNING voters, weight_sum
+"""
+
+
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    """One pool, sized like brandhub's default (pool_size 10 + max_overflow 20)."""
+    """One pool, sized like brandhub's default (pool_size 10 + max_overflow 20); or, on
+    SQLite, one writer connection."""
+    if os.environ.get("BARE_SQLITE"):
+        import aiosqlite
+
+        conn = await aiosqlite.connect(os.environ["BARE_SQLITE"], isolation_level=None)
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
+            await conn.execute(f"PRAGMA {pragma}")
+        app.state.sqlite, app.state.lock = conn, asyncio.Lock()
+        try:
+            yield
+        finally:
+            await conn.close()
+        return
     app.state.pool = await asyncpg.create_pool(
         os.environ["BARE_DSN"],
         min_size=int(os.environ.get("BARE_POOL_MIN", "10")),
@@ -56,11 +94,50 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await app.state.pool.close()
 
 
+async def sqlite_vote(
+    request: Request, campaign: int, voter: int, proposal: int, value: int, weight: float
+) -> tuple[int, float]:
+    """The same transaction on the one SQLite writer connection."""
+    conn = request.app.state.sqlite
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    async with request.app.state.lock:
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = await conn.execute(
+                SQLITE_INSERT_VOTE, (campaign, voter, proposal, value, weight, now)
+            )
+            inserted = cursor.rowcount == 1
+            if not inserted:
+                await conn.execute(
+                    SQLITE_UPDATE_VOTE, (value, weight, now, campaign, voter, proposal)
+                )
+            voters, weight_sum = 1 if inserted else 0, weight if inserted else 0.0
+            cursor = await conn.execute(
+                SQLITE_UPSERT_TALLY,
+                (proposal, voter % TALLY_SLOTS, campaign, voters, weight_sum, weight_sum * value),
+            )
+            row = await cursor.fetchone()
+            await conn.commit()
+        except BaseException:
+            await conn.rollback()
+            raise
+    return row[0], row[1]
+
+
 async def vote(request: Request) -> Response:
     """Upsert the vote and its slotted tally counter in one transaction."""
     body = json.loads(await request.body())
     campaign, voter, proposal = body["campaign"], body["voter"], body["proposal"]
     value, weight = int(body["value"]), 1.0
+    if hasattr(request.app.state, "sqlite"):
+        voters, score = await sqlite_vote(request, campaign, voter, proposal, value, weight)
+        return JSONResponse(
+            {
+                "vote": {"value": value, "weight": weight},
+                "tally": {"voters": voters, "score": score},
+                "errors": [],
+            }
+        )
     async with request.app.state.pool.acquire() as conn, conn.transaction():
         inserted = await conn.fetchval(UPSERT_VOTE, campaign, voter, proposal, value, weight)
         voters, weight_sum = 1 if inserted else 0, weight if inserted else 0.0

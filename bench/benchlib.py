@@ -96,6 +96,35 @@ class ScratchDb:
             await admin.close()
 
 
+@dataclass(frozen=True)
+class ScratchSqlite:
+    """A throw-away SQLite file (brandhub's embedded default), WAL mode."""
+
+    path: Path
+    dsn = None  # no pg_stat_activity to sample
+
+    @property
+    def url(self) -> str:
+        return f"sqlite+aiosqlite:///{self.path}"
+
+    async def create(self) -> None:
+        """(Re)create the file and apply brandhub's migrations."""
+        await self.drop()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        from brandhub.migrate import upgrade
+        from brandhub.settings import Settings
+
+        await upgrade(Settings(database_url=self.url))
+
+    async def drop(self) -> None:
+        _remove_sqlite(self.path)
+
+
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def scratch_name(prefix: str) -> str:
     """A unique scratch database name, e.g. ``brandhub_bench_cast_1a2b3c``."""
     return f"brandhub_bench_{prefix}_{secrets.token_hex(3)}"
@@ -111,15 +140,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def uvicorn_args(port: int) -> list[str]:
-    """The server settings every benchmarked app gets: one process, no access log."""
+def uvicorn_args(port: int, workers: int = 1) -> list[str]:
+    """The server settings every benchmarked app gets: ``workers`` processes, no access log."""
     return [
         "--host",
         "127.0.0.1",
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--no-access-log",
         "--log-level",
         "warning",
@@ -147,7 +176,7 @@ def brandhub_env(db: ScratchDb, *, redis: bool = False, **extra: str) -> dict[st
     return env
 
 
-def brandhub_command(port: int) -> list[str]:
+def brandhub_command(port: int, workers: int = 1) -> list[str]:
     """uvicorn serving brandhub's app factory."""
     return [
         PYTHON,
@@ -155,7 +184,7 @@ def brandhub_command(port: int) -> list[str]:
         "uvicorn",
         "brandhub.app:create_app",
         "--factory",
-        *uvicorn_args(port),
+        *uvicorn_args(port, workers),
     ]
 
 
@@ -217,6 +246,7 @@ class LoadResult:
     server_cpu: float = 0.0  # filled by observed_load
     postgres_cpu: float = 0.0
     waits: Counter[str] = field(default_factory=Counter)
+    peak_rss_mib: float = 0.0  # the largest server process's, filled by observed_load
 
     @property
     def rate(self) -> float:
@@ -301,6 +331,33 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def process_tree(pid: int) -> list[int]:
+    """A process and its descendants (uvicorn's workers)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+            except OSError:
+                continue
+    return found
+
+
+def peak_rss_mib(pid: int) -> float:
+    """The largest peak resident set (VmHWM) among a server's processes, in MiB."""
+    peak = 0
+    for p in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            continue
+    return peak / 1024
+
+
 def postgres_pids() -> list[int]:
     """Every PostgreSQL process on this machine (server and backends)."""
     pids = []
@@ -323,7 +380,8 @@ class CpuMeter:
     postgres: float = 0.0
 
     def _sample(self) -> tuple[float, dict[int, float]]:
-        return _cpu_seconds(self.server_pid), {p: _cpu_seconds(p) for p in postgres_pids()}
+        server = sum(_cpu_seconds(p) for p in process_tree(self.server_pid))
+        return server, {p: _cpu_seconds(p) for p in postgres_pids()}
 
     def start(self) -> None:
         self._start = self._sample()
@@ -378,6 +436,7 @@ def merge(results: Sequence[LoadResult]) -> LoadResult:
         sum(r.server_cpu for r in results),
         sum(r.postgres_cpu for r in results),
         sum((r.waits for r in results), Counter()),
+        max((r.peak_rss_mib for r in results), default=0.0),
     )
 
 
@@ -386,18 +445,19 @@ async def observed_load(
     requests: Sequence[bytes],
     *,
     concurrency: int,
-    dsn: str,
+    dsn: str | None,
     check: Callable[[bytes], bool] = lambda _: True,
 ) -> LoadResult:
     """run_load, plus the CPU the server and PostgreSQL used and the database's waits."""
     meter = CpuMeter(server.process.pid)
     stop = asyncio.Event()
-    sampler = asyncio.create_task(sample_waits(dsn, stop))
+    sampler = asyncio.create_task(sample_waits(dsn, stop)) if dsn else None
     meter.start()
     result = await run_load(server.port, requests, concurrency=concurrency, check=check)
     meter.stop()
     stop.set()
-    result.waits = await sampler
+    result.waits = await sampler if sampler else Counter()
+    result.peak_rss_mib = peak_rss_mib(server.process.pid)
     result.server_cpu, result.postgres_cpu = meter.server, meter.postgres
     return result
 
@@ -588,6 +648,9 @@ async def seed_campaign(
 
 async def clone_proposal(conn: asyncpg.Connection, proposal_id: int, copies: int) -> None:
     """Insert ``copies`` copies of a proposal and its first revision (titles ``Idea i``)."""
+    if hasattr(conn, "clone_proposal"):  # sqlite_seed.SqliteConn
+        await conn.clone_proposal(proposal_id, copies)
+        return
     async with conn.transaction():
         await conn.execute(
             """
@@ -644,6 +707,11 @@ async def seed_members(
     """
     from brandhub.auth.tokens import SESSION_TOKEN_PREFIX, digest
 
+    if hasattr(conn, "seed_members"):  # sqlite_seed.SqliteConn
+        made = await conn.seed_members(
+            brand_id=brand_id, count=count, age=age, tag=tag, password_hash=password_hash()
+        )
+        return [Member(m, t) for m, t in made]
     now = datetime.now(UTC)
     created = now - age
     salt = secrets.token_hex(4)

@@ -23,6 +23,7 @@ from strawberry.asgi import GraphQL
 
 from brandhub.audit_http import KEYS_PATH, audit_file, published_keys
 from brandhub.auth.passwords import Passwords
+from brandhub.auth.principal_cache import PrincipalCache
 from brandhub.auth.throttle import Throttle
 from brandhub.broadcast import Broadcast
 from brandhub.client_address import trusted_networks
@@ -40,6 +41,7 @@ from brandhub.settings import Settings
 from brandhub.site import Site
 from brandhub.state import AppState
 from brandhub.voting import keys
+from brandhub.voting.writer import VoteWriter
 from brandhub.web_middleware import BodyLimit, HttpMetrics, RequestLog
 
 log = logging.getLogger("brandhub")
@@ -183,8 +185,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
             redis=queue.pool if queue else None,
             broadcast=Broadcast(queue.pool if queue else None, settings.redis_namespace),
             trusted_proxies=trusted_networks(settings.trusted_proxies),
+            principals=PrincipalCache(
+                seconds=settings.principal_cache_seconds,
+                size=settings.principal_cache_size,
+                redis=queue.pool if queue else None,
+                namespace=settings.redis_namespace,
+            ),
         )
         state.embed_origins = OriginAllowlist(db, settings.embed_origins_ttl_seconds)
+        state.votes = VoteWriter(
+            db,
+            secret=settings.secret_key,
+            max_batch=settings.vote_batch_max,
+            tasks=settings.vote_writer_tasks or (1 if settings.is_sqlite else 2),
+        )
+        state.votes.start()
         await _ensure_signing_key(state)
         await state.broadcast.start()
         await _check_database(db)
@@ -194,6 +209,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            await state.votes.stop()
             await state.broadcast.stop()
             if runner is not None:
                 await runner.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 
@@ -32,6 +33,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         from brandhub.demo import seed
 
         asyncio.run(seed(settings))
+    if args.workers > 1 and settings.redis_url is None:
+        # Without Redis, a revocation could not reach the other workers' principal caches.
+        os.environ["BRANDHUB_PRINCIPAL_CACHE_SECONDS"] = "0"
     uvicorn.run(
         "brandhub.app:create_app",
         factory=True,

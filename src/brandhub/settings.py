@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     max_tokens: int = 2000
 
     token_ttl_days: int = 30
+    # Bearer credential → principal is remembered this many seconds, for at most this many
+    # credentials (0 turns the cache off); see brandhub.auth.principal_cache.
+    principal_cache_seconds: float = 5.0
+    principal_cache_size: int = 10_000
+    # Group commit of vote changes: at most this many per transaction, and this many batch
+    # transactions at once (None: 1 on SQLite, whose writers are serialised, 2 otherwise).
+    vote_batch_max: int = 128
+    vote_writer_tasks: int | None = None
     # Rate limits in the ``limits`` notation; stacked windows make the wait grow with the count.
     # Failed sign-ins per (account, client address), and per client address for all accounts:
     signin_failure_limits: str = "5/minute;10/15 minutes;30/hour;100/day"

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from brandhub.auth.passwords import Passwords
+from brandhub.auth.principal_cache import PrincipalCache
 from brandhub.auth.throttle import Throttle
 from brandhub.broadcast import Broadcast
 from brandhub.client_address import Network
@@ -17,6 +18,7 @@ from brandhub.settings import Settings
 
 if TYPE_CHECKING:
     from brandhub.cross_origin import OriginAllowlist
+    from brandhub.voting.writer import VoteWriter
 
 
 @dataclass
@@ -33,6 +35,8 @@ class AppState:
     broadcast: Broadcast = field(default_factory=Broadcast)
     embed_origins: OriginAllowlist | None = None
     trusted_proxies: tuple[Network, ...] = ()
+    votes: VoteWriter | None = None
+    principals: PrincipalCache = field(default_factory=lambda: PrincipalCache(seconds=0, size=0))
 
     def now(self) -> datetime:
         """The current time."""

@@ -28,9 +28,11 @@ METHODS = {
 
 
 async def random_votes(state, world, rng: random.Random, clock, operations: int) -> int:
-    """Random casts, changes and retractions (and ballots); returns how many were accepted."""
+    """Random casts, changes and retractions (and ballots); returns how many changed a vote
+    (an identical repeat is accepted but is a no-op: no event)."""
     accepted = 0
     method = None
+    heads: dict[int, int] = {}
     for _ in range(operations):
         voter = rng.choice(world.members)
         proposal = rng.choice(world.proposal_ids)
@@ -42,7 +44,7 @@ async def random_votes(state, world, rng: random.Random, clock, operations: int)
                     ranking = rng.sample(
                         world.proposal_ids, rng.randint(0, len(world.proposal_ids))
                     )
-                    await service.cast_ballot(
+                    result = await service.cast_ballot(
                         session,
                         voter=voter,
                         campaign_id=world.campaign_id,
@@ -51,7 +53,7 @@ async def random_votes(state, world, rng: random.Random, clock, operations: int)
                         secret=SECRET,
                     )
                 elif rng.random() < 0.25:
-                    await service.retract_vote(
+                    result = await service.retract_vote(
                         session, voter=voter, proposal_id=proposal, now=clock.now, secret=SECRET
                     )
                 else:
@@ -60,7 +62,7 @@ async def random_votes(state, world, rng: random.Random, clock, operations: int)
                         "SCORE": rng.randint(0, 5),
                         "QUADRATIC": rng.choice([-3, -1, 1, 2, 4]),
                     }[method]
-                    await service.cast_vote(
+                    result = await service.cast_vote(
                         session,
                         voter=voter,
                         proposal_id=proposal,
@@ -68,7 +70,9 @@ async def random_votes(state, world, rng: random.Random, clock, operations: int)
                         now=clock.now,
                         secret=SECRET,
                     )
-            accepted += 1
+            if result.receipt.seq > heads.get(voter.id, 0):
+                accepted += 1
+                heads[voter.id] = result.receipt.seq
         except DomainError:
             pass  # over budget, nothing to retract...: refused and rolled back
     return accepted

@@ -26,6 +26,8 @@ class Principal:
     member: Member | None = None
     partner: Partner | None = None
     credential_id: int | None = None
+    # When a member's session token expires (None for partner keys, which do not).
+    expires_at: datetime | None = None
 
 
 def normalise_email(email: str) -> tuple[str, str]:
@@ -155,7 +157,7 @@ async def authenticate(
         return Principal(partner=row[0], credential_id=row[1]) if row else None
     row = (
         await session.execute(
-            select(Member, SessionToken.id)
+            select(Member, SessionToken.id, SessionToken.expires_at)
             .join(SessionToken, SessionToken.member_id == Member.id)
             .where(
                 SessionToken.token_hash == hashed,
@@ -164,7 +166,7 @@ async def authenticate(
             )
         )
     ).first()
-    return Principal(member=row[0], credential_id=row[1]) if row else None
+    return Principal(member=row[0], credential_id=row[1], expires_at=row[2]) if row else None
 
 
 async def create_partner_api_key(session: AsyncSession, *, partner_id: int, now: datetime) -> str:

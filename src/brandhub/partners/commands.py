@@ -48,6 +48,22 @@ def _partner_create(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+async def _announce_revocation(settings: Settings, partner_id: int) -> None:
+    """Tell the app processes (through Redis, when configured) the old keys are revoked."""
+    if settings.redis_url is None:
+        return  # each process's cached principals end within principal_cache_seconds
+    from redis.asyncio import Redis
+
+    from brandhub.auth.principal_cache import PrincipalCache, partner_marker
+
+    redis = Redis.from_url(settings.redis_url)
+    try:
+        cache = PrincipalCache(seconds=0, size=0, redis=redis, namespace=settings.redis_namespace)
+        await cache.revoke([partner_marker(partner_id)])
+    finally:
+        await redis.aclose()
+
+
 def _partner_issue_key(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
@@ -69,7 +85,9 @@ def _partner_issue_key(args: argparse.Namespace, settings: Settings) -> int:
                     return await create_partner_api_key(
                         session, partner_id=partner.id, now=utcnow()
                     )
-                return await rotate_api_key(session, partner=partner, now=utcnow())
+                key = await rotate_api_key(session, partner=partner, now=utcnow())
+            await _announce_revocation(settings, partner.id or 0)
+            return key
         finally:
             await db.dispose()
 

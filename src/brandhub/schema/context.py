@@ -79,6 +79,11 @@ class Context:
         return principal
 
     async def _authenticate(self, session: AsyncSession | None) -> Principal | None:
+        return await self.state.principals.principal(
+            self.credential, now=self.now(), load=lambda: self._load_principal(session)
+        )
+
+    async def _load_principal(self, session: AsyncSession | None) -> Principal | None:
         if session is not None:
             principal = await authenticate(session, self.credential, now=self.now())
             # Detach, so a rollback of this unit of work does not expire what the rest of

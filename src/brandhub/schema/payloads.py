@@ -25,9 +25,21 @@ async def perform(
 ) -> tuple[T | None, list[UserError]]:
     """Run ``work`` in one transaction; a domain error rolls it back and becomes ``errors``,
     and so does an unreachable database (``SERVICE_UNAVAILABLE``: nothing was changed)."""
-    try:
+
+    async def in_unit_of_work() -> T:
         async with info.context.db.unit_of_work() as session:
-            return await work(session), []
+            return await work(session)
+
+    return await answer(info, in_unit_of_work)
+
+
+async def answer(
+    info: Info[Context, None], work: Callable[[], Awaitable[T]]
+) -> tuple[T | None, list[UserError]]:
+    """Run ``work`` (which commits its own changes, e.g. through the vote writer); map a
+    domain error or an unreachable database to ``errors`` as ``perform`` does."""
+    try:
+        return await work(), []
     except DomainError as error:
         response = info.context.response
         if isinstance(error, RateLimited) and isinstance(response, Response):  # not a websocket

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +39,101 @@ async def votes_of(
     return {pid: (value, weight) for pid, value, weight in rows}
 
 
+BATCH = "brandhub.counter_batch"
+
+
+@dataclass
+class CounterBatch:
+    """Counter changes gathered over a batch of votes (group commit), applied at its end in
+    a few multi-row upserts, in key order (no deadlocks between concurrent batches)."""
+
+    proposals: dict[tuple[int, int], tuple[int, TallyDelta]] = field(default_factory=dict)
+    campaigns: dict[tuple[int, int], tuple[int, TallyDelta]] = field(default_factory=dict)
+    bins: dict[tuple[int, int, int], tuple[int, int, int]] = field(default_factory=dict)
+    # Work to run once the counters are applied (the tallies the changes answer with).
+    after: dict[int, Callable[[], Awaitable[Any]]] = field(default_factory=dict)
+    # Campaigns whose phase the batch checks once, after all its events are written.
+    phases: set[int] = field(default_factory=set)
+    # Chain heads this transaction has locked (and moved): {(campaign, voter): ChainState}.
+    heads: dict[tuple[int, int], Any] = field(default_factory=dict)
+
+    def merge(self, other: CounterBatch) -> None:
+        """Add a (successful) change's counters to the batch's."""
+        for key, (campaign_id, d) in other.proposals.items():
+            old = self.proposals.get(key, (campaign_id, TallyDelta()))[1]
+            self.proposals[key] = (campaign_id, old + d)
+        for key, (voters, d) in other.campaigns.items():
+            old_voters, old = self.campaigns.get(key, (0, TallyDelta()))
+            self.campaigns[key] = (old_voters + voters, old + d)
+        for key, (campaign_id, voters, values) in other.bins.items():
+            _, old_voters, old_values = self.bins.get(key, (campaign_id, 0, 0))
+            self.bins[key] = (campaign_id, old_voters + voters, old_values + values)
+        self.after.update(other.after)
+        self.phases |= other.phases
+        self.heads.update(other.heads)
+
+    async def apply(self, session: AsyncSession) -> None:
+        """Write the gathered counters: one multi-row statement per counter table."""
+        if self.proposals:
+            await session.execute(
+                statements.ADD_TO_PROPOSAL,
+                [
+                    _proposal_row(pid, slot, campaign_id, d)
+                    for (pid, slot), (campaign_id, d) in sorted(self.proposals.items())
+                ],
+            )
+        if self.bins:
+            await session.execute(
+                statements.ADD_TO_BIN,
+                [
+                    {
+                        "proposal_id": pid,
+                        "quanta": q,
+                        "slot": slot,
+                        "campaign_id": campaign_id,
+                        "voters": voters,
+                        "value_sum": values,
+                    }
+                    for (pid, q, slot), (campaign_id, voters, values) in sorted(self.bins.items())
+                ],
+            )
+        if self.campaigns:
+            await session.execute(
+                statements.ADD_TO_CAMPAIGN,
+                [
+                    _campaign_row(campaign_id, slot, voters, d)
+                    for (campaign_id, slot), (voters, d) in sorted(self.campaigns.items())
+                ],
+            )
+
+
+def deferred(session: AsyncSession) -> CounterBatch | None:
+    """The batch gathering this session's counter changes (None: write them at once)."""
+    return session.info.get(BATCH)
+
+
+def _proposal_row(proposal_id: int, slot: int, campaign_id: int, d: TallyDelta) -> dict[str, Any]:
+    return {
+        "proposal_id": proposal_id,
+        "slot": slot,
+        "campaign_id": campaign_id,
+        "voters": d.voters,
+        "pending": d.pending,
+        "weight_sum": d.weight_sum,
+        "value_sum": d.value_sum,
+    }
+
+
+def _campaign_row(campaign_id: int, slot: int, voters: int, d: TallyDelta) -> dict[str, Any]:
+    return {
+        "campaign_id": campaign_id,
+        "slot": slot,
+        "voters": voters,
+        "weight_sum": d.weight_sum,
+        "value_sum": d.value_sum,
+    }
+
+
 async def record(
     session: AsyncSession,
     rules: VotingRules,
@@ -47,8 +144,12 @@ async def record(
     deltas: Mapping[int, TallyDelta],
 ) -> None:
     """Apply one voter's change: tally deltas, weight histograms (when capped), and the
-    campaign's distinct-voter count and sums."""
+    campaign's distinct-voter count and sums (gathered instead, inside a batch)."""
     slot = slot_of(voter_id)
+    batch = deferred(session)
+    if batch is not None:
+        _gather(batch, rules, campaign_id, slot, before, after, deltas)
+        return
     await add_to_proposal(session, campaign_id=campaign_id, deltas=deltas, slot=slot)
     if capped(rules):
         changes = bin_changes(before, after)
@@ -59,6 +160,28 @@ async def record(
         total = total + d
     voters = int(_counted(after)) - int(_counted(before))
     await add_to_campaign(session, campaign_id=campaign_id, slot=slot, voters=voters, delta=total)
+
+
+def _gather(
+    batch: CounterBatch,
+    rules: VotingRules,
+    campaign_id: int,
+    slot: int,
+    before: Votes,
+    after: Votes,
+    deltas: Mapping[int, TallyDelta],
+) -> None:
+    change = CounterBatch()
+    total = TallyDelta()
+    for proposal_id, d in deltas.items():
+        change.proposals[(proposal_id, slot)] = (campaign_id, d)
+        total = total + d
+    if capped(rules):
+        for (proposal_id, q), (voters, values) in bin_changes(before, after).items():
+            change.bins[(proposal_id, q, slot)] = (campaign_id, voters, values)
+    voters = int(_counted(after)) - int(_counted(before))
+    change.campaigns[(campaign_id, slot)] = (voters, total)
+    batch.merge(change)
 
 
 def slot_of(voter_id: int) -> int:

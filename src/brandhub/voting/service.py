@@ -24,7 +24,7 @@ from brandhub.voting import chain, chains, counters, methods, reads, scoring, st
 from brandhub.voting.chain import ChainState, Receipt
 from brandhub.voting.errors import BudgetExceededError, InvalidVote, VotingClosed
 from brandhub.voting.methods import Tally, TallyDelta, VotingMethod, VotingRules
-from brandhub.voting.models import Ballot, VelocityFlag, Vote
+from brandhub.voting.models import Ballot, VelocityFlag, Vote, VoterChain
 from brandhub.voting.weights import VoterWeight, WeightingPolicy, voter_weight
 
 VOTABLE = (ProposalStatus.ACTIVE, ProposalStatus.SHORTLISTED)
@@ -92,8 +92,23 @@ async def _still_voting(session: AsyncSession, campaign_id: int) -> None:
     campaign row by every vote (many share-lockers of one row make PostgreSQL build
     multixacts: -30% castVote throughput, measured).
     """
-    phase = await session.scalar(select(Campaign.phase).where(Campaign.id == campaign_id))
-    if phase != Phase.VOTING:
+    batch = counters.deferred(session)
+    if batch is not None:
+        # A batch checks each campaign once, after all its events are written (the same
+        # argument: their key-share locks are held from then until the batch commits).
+        batch.phases.add(campaign_id)
+        return
+    await check_still_voting(session, [campaign_id])
+
+
+async def check_still_voting(session: AsyncSession, campaign_ids: list[int]) -> None:
+    """Raise ``VotingClosed`` if any of these campaigns is no longer VOTING."""
+    closed = await session.scalar(
+        select(Campaign.id)
+        .where(Campaign.id.in_(campaign_ids), Campaign.phase != Phase.VOTING)
+        .limit(1)
+    )
+    if closed is not None:
         raise VotingClosed("The campaign closed while this vote was being cast.")
 
 
@@ -102,10 +117,14 @@ async def _weight(session: AsyncSession, ctx: _Voter, voter: Member, now: dateti
     if ctx.rules.weighting is WeightingPolicy.PLEDGE:
         assert ctx.campaign.id is not None and voter.id is not None
         pledged = await pledged_units(session, campaign_id=ctx.campaign.id, member_id=voter.id)
+    reputation = voter.reputation
+    if ctx.rules.weighting is WeightingPolicy.REPUTATION:
+        # the caller's member row may come from the principal cache, seconds old
+        reputation = await session.scalar(select(Member.reputation).where(Member.id == voter.id))
     return voter_weight(
         ctx.rules,
         role=ctx.role,
-        reputation=voter.reputation,
+        reputation=reputation or 0,
         pledged_units=pledged,
         account_created_at=voter.created_at,
         now=now,
@@ -191,6 +210,27 @@ async def _new_tally(
     return tally, score
 
 
+# What a change inside a batch answers until the batch's counters are written (then the
+# writer runs ``CounterBatch.after`` and puts the real tally in).
+TALLY_LATER = Tally()
+
+
+async def _tally_after(
+    session: AsyncSession, ctx: _Voter, proposal: Proposal, now: datetime
+) -> tuple[Tally, Fraction]:
+    """``_new_tally`` now, or, inside a batch, once the batch's counters are written."""
+    batch = counters.deferred(session)
+    if batch is None:
+        return await _new_tally(session, ctx, proposal, now)
+    assert proposal.id is not None
+
+    async def later() -> tuple[Tally, Fraction]:
+        return await _new_tally(session, ctx, proposal, now)
+
+    batch.after[proposal.id] = later
+    return TALLY_LATER, Fraction(0)
+
+
 async def _velocity_check(
     session: AsyncSession, *, campaign_id: int, proposal_id: int, voter: Member, now: datetime
 ) -> None:
@@ -233,6 +273,49 @@ async def _velocity_check(
         )
 
 
+async def _unchanged_vote(
+    session: AsyncSession,
+    ctx: _Voter,
+    proposal: Proposal,
+    voter_id: int,
+    value: int,
+    weight: VoterWeight,
+) -> VoteResult | None:
+    """The stored result when the voter repeats exactly the vote stored (value, weight,
+    pending): no write, no event; None when the vote changes something.
+
+    One statement reads the vote with the chain head, so the receipt is the event that
+    stored this very vote (a concurrent change is simply ordered after this no-op)."""
+    assert ctx.campaign.id is not None and proposal.id is not None
+    row = (
+        await session.execute(
+            statements.STORED_VOTE,
+            {"campaign_id": ctx.campaign.id, "voter_id": voter_id, "proposal_id": proposal.id},
+        )
+    ).first()
+    if row is None:
+        return None
+    stored_value, stored_weight, pending, cast_at, seq, head, pseudonym = row
+    if not pseudonym:  # a chain begun before migration 0007: the full path names it
+        return None
+    if (stored_value, stored_weight, bool(pending)) != (value, weight.weight, weight.pending):
+        return None
+    tally = await counters.proposal_tally(session, proposal.id)
+    score = await _live_score(session, ctx, proposal.id, tally)
+    vote = Vote(
+        campaign_id=ctx.campaign.id,
+        voter_id=voter_id,
+        proposal_id=proposal.id,
+        value=value,
+        weight=stored_weight,
+        pending=bool(pending),
+        cast_at=cast_at,
+    )
+    return VoteResult(
+        vote, proposal.id, ctx.campaign.id, tally, score, Receipt(pseudonym, seq, head)
+    )
+
+
 async def cast_vote(
     session: AsyncSession,
     *,
@@ -257,6 +340,10 @@ async def cast_vote(
     except methods.VoteValueError as exc:
         raise InvalidVote(str(exc), field=["value"]) from exc
     assert campaign.id is not None
+    weight = await _weight(session, ctx, voter, now)
+    unchanged = await _unchanged_vote(session, ctx, proposal, voter.id, value, weight)
+    if unchanged is not None:
+        return unchanged
     state = await chains.lock_chain(
         session, campaign_id=campaign.id, voter_id=voter.id, secret=secret
     )
@@ -265,7 +352,6 @@ async def cast_vote(
         methods.check_budget(ctx.rules, {p: v for p, (v, _) in before.items()}, proposal_id, value)
     except methods.BudgetExceeded as exc:
         raise BudgetExceededError(str(exc).capitalize() + ".", field=["value"]) from exc
-    weight = await _weight(session, ctx, voter, now)
     old = before.get(proposal_id)
     delta = (
         methods.replace_delta(ctx.rules.method, old, (value, weight.weight))
@@ -293,7 +379,7 @@ async def cast_vote(
         session, campaign_id=campaign.id, proposal_id=proposal_id, voter=voter, now=now
     )
     await _still_voting(session, campaign.id)
-    tally, score = await _new_tally(session, ctx, proposal, now)
+    tally, score = await _tally_after(session, ctx, proposal, now)
     return VoteResult(Vote(**row), proposal_id, campaign.id, tally, score, receipt)
 
 
@@ -328,7 +414,7 @@ async def retract_vote(
     )
     receipt = await _append(session, state, voter.id, chain.retract_event(proposal_id), now)
     await _still_voting(session, campaign.id)
-    tally, score = await _new_tally(session, ctx, proposal, now)
+    tally, score = await _tally_after(session, ctx, proposal, now)
     return VoteResult(None, proposal_id, campaign.id, tally, score, receipt)
 
 
@@ -339,6 +425,35 @@ def _ballot_deltas(ranking: list[int] | None, weight: float, sign: int) -> dict[
     return {
         pid: methods.vote_delta(VotingMethod.RANKED, p, weight, sign) for pid, p in points.items()
     }
+
+
+async def _unchanged_ballot(
+    session: AsyncSession, campaign_id: int, voter_id: int, ranking: list[int], weight: VoterWeight
+) -> BallotResult | None:
+    """The stored ballot when the voter casts exactly it again (or withdraws no ballot after
+    a withdrawal): no write, no event; None when the ballot changes something."""
+    row = (
+        await session.execute(
+            select(Ballot, VoterChain.seq, VoterChain.head, VoterChain.pseudonym)
+            .join(
+                VoterChain,
+                and_(
+                    VoterChain.campaign_id == Ballot.campaign_id,
+                    VoterChain.voter_id == Ballot.voter_id,
+                ),
+            )
+            .where(Ballot.campaign_id == campaign_id, Ballot.voter_id == voter_id)
+        )
+    ).first()
+    if row is None or not ranking:
+        return None
+    ballot, seq, head, pseudonym = row
+    same = bool(pseudonym) and (list(ballot.ranking), ballot.weight, ballot.pending) == (
+        ranking,
+        weight.weight,
+        weight.pending,
+    )
+    return BallotResult(ballot, Receipt(pseudonym, seq, head)) if same else None
 
 
 async def cast_ballot(
@@ -378,13 +493,16 @@ async def cast_ballot(
                     "Not a proposal of this campaign that takes votes.",
                     field=["ranking", str(index)],
                 )
+    weight = await _weight(session, ctx, voter, now)
+    unchanged = await _unchanged_ballot(session, campaign_id, voter.id, ranking, weight)
+    if unchanged is not None:
+        return unchanged
     state = await chains.lock_chain(
         session, campaign_id=campaign_id, voter_id=voter.id, secret=secret
     )
     ballot = await session.scalar(
         select(Ballot).where(and_(Ballot.campaign_id == campaign_id, Ballot.voter_id == voter.id))
     )
-    weight = await _weight(session, ctx, voter, now)
     deltas: dict[int, TallyDelta] = {}
     for part in (
         _ballot_deltas(ballot.ranking if ballot else None, ballot.weight if ballot else 0.0, -1),

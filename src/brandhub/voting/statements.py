@@ -32,6 +32,14 @@ VOTES_OF = text(
     " AND voter_id = :voter_id"
 )
 
+# A voter's stored vote on a proposal with their chain head (the no-op check of castVote).
+STORED_VOTE = text(
+    "SELECT v.value, v.weight, v.pending, v.cast_at, c.seq, c.head, c.pseudonym FROM vote v"
+    " JOIN voter_chain c ON c.campaign_id = v.campaign_id AND c.voter_id = v.voter_id"
+    " WHERE v.campaign_id = :campaign_id AND v.voter_id = :voter_id"
+    " AND v.proposal_id = :proposal_id"
+).columns(cast_at=UTCDateTime())
+
 INSERT_VOTE = text(
     "INSERT INTO vote (campaign_id, voter_id, proposal_id, value, weight, pending, cast_at)"
     " VALUES (:campaign_id, :voter_id, :proposal_id, :value, :weight, :pending, :cast_at)"

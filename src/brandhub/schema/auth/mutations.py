@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from brandhub.auth import service
+from brandhub.auth.principal_cache import token_marker
 from brandhub.schema.auth.inputs import SignInInput, SignUpInput
 from brandhub.schema.auth.types import MemberType
 from brandhub.schema.context import Context
@@ -74,13 +75,16 @@ class AuthMutation:
 
     @strawberry.mutation(description="Revoke the bearer token used for this request.")
     async def sign_out(self, info: Info[Context, None]) -> SignOutPayload:
-        async def work(session) -> None:
+        async def work(session) -> int:
             await info.context.member()
             principal = await info.context.principal()
             assert principal is not None and principal.credential_id is not None
             await service.sign_out(
                 session, token_id=principal.credential_id, now=info.context.now()
             )
+            return principal.credential_id
 
-        _, errors = await perform(info, work)
+        token_id, errors = await perform(info, work)
+        if token_id is not None:
+            await info.context.state.principals.revoke([token_marker(token_id)])
         return SignOutPayload(ok=not errors, errors=errors)

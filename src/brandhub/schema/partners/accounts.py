@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from brandhub.auth.principal_cache import partner_marker
 from brandhub.partners import redelivery, registration
 from brandhub.schema.auth.types import PartnerType
 from brandhub.schema.context import Context
@@ -98,6 +99,7 @@ class PartnerAccountMutation:
         result, errors = await perform(info, work)
         if result is None:
             return PartnerKeyPayload(errors=errors)
+        await info.context.state.principals.revoke([partner_marker(result[0].id or 0)])
         return PartnerKeyPayload(partner=PartnerType.from_row(result[0]), api_key=result[1])
 
     @strawberry.mutation(description="Revoke every API key of a partner (it or its admin).")
@@ -114,6 +116,7 @@ class PartnerAccountMutation:
         result, errors = await perform(info, work)
         if result is None:
             return RevokePartnerKeyPayload(errors=errors)
+        await info.context.state.principals.revoke([partner_marker(result[0].id or 0)])
         return RevokePartnerKeyPayload(partner=PartnerType.from_row(result[0]), revoked=result[1])
 
     @strawberry.mutation(

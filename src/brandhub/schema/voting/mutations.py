@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import strawberry
 from strawberry.types import Info
 
@@ -11,12 +14,13 @@ from brandhub.schema.community.mutations import CampaignPayload
 from brandhub.schema.community.types import CampaignType
 from brandhub.schema.context import Context
 from brandhub.schema.errors import UserError
-from brandhub.schema.payloads import perform
+from brandhub.schema.payloads import answer, perform
 from brandhub.schema.relay import require_pk
 from brandhub.schema.voting.inputs import CastBallotInput, CastVoteInput, RetractVoteInput
 from brandhub.schema.voting.live import announce
 from brandhub.schema.voting.types import BallotType, TallyType, VoteReceiptType, VoteType
 from brandhub.voting import closing, service
+from brandhub.voting.writer import CastBallot, CastVote, RetractVote, VoteChange
 
 
 @strawberry.type
@@ -51,21 +55,29 @@ def _vote_payload(result: service.VoteResult | None, errors: list[UserError]) ->
     )
 
 
+def _now(info: Info[Context, None]) -> datetime:
+    return info.context.now()
+
+
+async def _submit(info: Info[Context, None], change: VoteChange) -> Any:
+    """Hand the change to the process's group-commit writer; answered after its commit."""
+    writer = info.context.state.votes
+    assert writer is not None, "the vote writer starts with the app"
+    return await writer.submit(change)
+
+
 @strawberry.type
 class VotingMutation:
     @strawberry.mutation(description="Vote on a proposal; a second vote replaces the first.")
     async def cast_vote(self, info: Info[Context, None], input: CastVoteInput) -> VotePayload:
-        async def work(session):
-            return await service.cast_vote(
-                session,
-                voter=await info.context.member(session),
-                proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
-                value=input.value,
-                now=info.context.now(),
-                secret=info.context.state.settings.secret_key,
+        async def work() -> service.VoteResult:
+            proposal_id = require_pk(input.proposal_id, "Proposal", "proposalId")
+            return await _submit(
+                info,
+                CastVote(await info.context.member(), proposal_id, input.value, _now(info)),
             )
 
-        result, errors = await perform(info, work)
+        result, errors = await answer(info, work)
         if result is not None:
             await after_vote(
                 info.context.db,
@@ -79,16 +91,13 @@ class VotingMutation:
 
     @strawberry.mutation(description="Take back your vote on a proposal.")
     async def retract_vote(self, info: Info[Context, None], input: RetractVoteInput) -> VotePayload:
-        async def work(session):
-            return await service.retract_vote(
-                session,
-                voter=await info.context.member(session),
-                proposal_id=require_pk(input.proposal_id, "Proposal", "proposalId"),
-                now=info.context.now(),
-                secret=info.context.state.settings.secret_key,
+        async def work() -> service.VoteResult:
+            proposal_id = require_pk(input.proposal_id, "Proposal", "proposalId")
+            return await _submit(
+                info, RetractVote(await info.context.member(), proposal_id, _now(info))
             )
 
-        result, errors = await perform(info, work)
+        result, errors = await answer(info, work)
         if result is not None:
             await after_vote(
                 info.context.db,
@@ -106,22 +115,17 @@ class VotingMutation:
     async def cast_ballot(self, info: Info[Context, None], input: CastBallotInput) -> BallotPayload:
         campaign_id = 0
 
-        async def work(session):
+        async def work() -> service.BallotResult:
             nonlocal campaign_id
             campaign_id = require_pk(input.campaign_id, "Campaign", "campaignId")
             ranking = [
                 require_pk(pid, "Proposal", f"ranking.{i}") for i, pid in enumerate(input.ranking)
             ]
-            return await service.cast_ballot(
-                session,
-                voter=await info.context.member(session),
-                campaign_id=campaign_id,
-                ranking=ranking,
-                now=info.context.now(),
-                secret=info.context.state.settings.secret_key,
+            return await _submit(
+                info, CastBallot(await info.context.member(), campaign_id, ranking, _now(info))
             )
 
-        result, errors = await perform(info, work)
+        result, errors = await answer(info, work)
         if errors or result is None:
             return BallotPayload(errors=errors)
         await announce(info.context.state, campaign_id=campaign_id)
