@@ -20,6 +20,11 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+)
 
 from brandhub.audit_http import KEYS_PATH, audit_file, published_keys
 from brandhub.auth.passwords import Passwords
@@ -40,9 +45,11 @@ from brandhub.settings import Settings
 from brandhub.site import Site
 from brandhub.state import AppState
 from brandhub.voting import keys
+from brandhub.voting.live import LiveBoards
 from brandhub.web_middleware import BodyLimit, HttpMetrics, RequestLog
 
 log = logging.getLogger("brandhub")
+SUBSCRIPTION_PROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL, GRAPHQL_SSE_PROTOCOL)
 
 
 class GraphQLApp(GraphQL):
@@ -158,6 +165,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         graphql_ide=None,
         allow_queries_via_get=False,
         max_json_depth=settings.max_json_depth,
+        # WebSockets, and GraphQL over SSE for widgets behind proxies that block them.
+        subscription_protocols=SUBSCRIPTION_PROTOCOLS,
     )
     site = Site(settings.web_dist_path)
 
@@ -185,6 +194,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             trusted_proxies=trusted_networks(settings.trusted_proxies),
         )
         state.embed_origins = OriginAllowlist(db, settings.embed_origins_ttl_seconds)
+        state.boards = LiveBoards(db, state.broadcast)
         await _ensure_signing_key(state)
         await state.broadcast.start()
         await _check_database(db)
@@ -194,6 +204,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            await state.boards.stop()
             await state.broadcast.stop()
             if runner is not None:
                 await runner.stop()

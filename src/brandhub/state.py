@@ -17,6 +17,7 @@ from brandhub.settings import Settings
 
 if TYPE_CHECKING:
     from brandhub.cross_origin import OriginAllowlist
+    from brandhub.voting.live import LiveBoards
 
 
 @dataclass
@@ -32,6 +33,7 @@ class AppState:
     redis: Any = None
     broadcast: Broadcast = field(default_factory=Broadcast)
     embed_origins: OriginAllowlist | None = None
+    boards: LiveBoards | None = None
     trusted_proxies: tuple[Network, ...] = ()
 
     def now(self) -> datetime:
