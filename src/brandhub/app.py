@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -15,16 +16,19 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import (
     GRAPHQL_SSE_PROTOCOL,
     GRAPHQL_TRANSPORT_WS_PROTOCOL,
     GRAPHQL_WS_PROTOCOL,
 )
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from brandhub.audit_http import KEYS_PATH, audit_file, published_keys
 from brandhub.auth.passwords import Passwords
@@ -38,9 +42,10 @@ from brandhub.jobs.arq_queue import ArqQueue
 from brandhub.jobs.inprocess import InProcessRunner
 from brandhub.jobs.registry import JobContext
 from brandhub.request_json import NestedTooDeeply, decode
-from brandhub.schema import build_schema
+from brandhub.schema import build_schema, persisted
 from brandhub.schema.context import Context, bearer
 from brandhub.schema.metrics import Metrics, operation_metrics
+from brandhub.schema.persisted import PersistedDocuments
 from brandhub.settings import Settings
 from brandhub.site import Site
 from brandhub.state import AppState
@@ -53,15 +58,77 @@ SUBSCRIPTION_PROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL, GR
 
 
 class GraphQLApp(GraphQL):
-    """Strawberry's ASGI view with brandhub's context and JSON nesting limit."""
+    """Strawberry's ASGI view with brandhub's context, JSON nesting limit, persisted queries
+    and caching headers."""
 
-    def __init__(self, *args: Any, max_json_depth: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, max_json_depth: int, public_cache_seconds: int, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.max_json_depth = max_json_depth
+        self.public_cache_seconds = public_cache_seconds
+        self.documents = PersistedDocuments()
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        response = await super().run(request, context, root_value)
+        if isinstance(request, Request) and not isinstance(response, StreamingResponse):
+            response = persisted.cache_headers(
+                request,
+                response,
+                credential=bearer(request),
+                public_seconds=self.public_cache_seconds,
+            )
+        return response
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        response.cacheable = isinstance(response_data, dict) and not response_data.get("errors")  # type: ignore[attr-defined]
+        return response
+
+    async def execute_operation(
+        self,
+        request: Any,
+        request_adapter: Any,
+        request_data: Any,
+        context: Any,
+        root_value: Any,
+        sub_response: Any,
+    ) -> Any:
+        """Resolve ``extensions.persistedQuery``: run the kept document, or keep a new one."""
+        digest = None
+        if isinstance(request_data, GraphQLRequestData):
+            digest = persisted.requested_hash(request_data.extensions)
+        if digest is None:
+            return await super().execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
+        state: AppState = request.app.state.brandhub
+        store = (state.redis, state.settings.redis_namespace)
+        sent = request_data.query
+        if sent is None:
+            document = await self.documents.get(digest, *store)
+            if document is None:
+                return ExecutionResult(data=None, errors=[persisted.not_found_error()])
+            request_data = dataclasses.replace(request_data, query=document)
+        elif persisted.digest_of(sent) != digest:
+            raise HTTPException(400, "provided sha does not match query")
+        request.scope[persisted.SCOPE_KEY] = digest
+        result = await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+        errors = getattr(result, "errors", None) or ()
+        if sent is not None and not any(error.path is None for error in errors):
+            await self.documents.put(digest, sent, *store)  # it parsed and validated
+        return result
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         state: AppState = request.app.state.brandhub
         return Context(request=request, response=response, state=state, credential=bearer(request))
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """GraphiQL is served by ``GraphiQLOrAPI``: a GET here is always an operation (a
+        persisted one may carry no ``query``)."""
+        return False
 
     def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
         """Cross-origin sockets reach here only once CrossOrigin found their origin registered."""
@@ -163,8 +230,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = GraphQLApp(
         schema,
         graphql_ide=None,
-        allow_queries_via_get=False,
+        # Queries (never mutations: 400) over GET, so public reads can be cached.
+        allow_queries_via_get=True,
         max_json_depth=settings.max_json_depth,
+        public_cache_seconds=settings.public_cache_seconds,
         # WebSockets, and GraphQL over SSE for widgets behind proxies that block them.
         subscription_protocols=SUBSCRIPTION_PROTOCOLS,
     )
