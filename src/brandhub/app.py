@@ -38,6 +38,7 @@ from brandhub.client_address import trusted_networks
 from brandhub.cross_origin import ORIGIN_REGISTERED, CrossOrigin, OriginAllowlist
 from brandhub.database_errors import explain
 from brandhub.db import Database
+from brandhub.going_away import Connections
 from brandhub.jobs.arq_queue import ArqQueue
 from brandhub.jobs.inprocess import InProcessRunner
 from brandhub.jobs.registry import JobContext
@@ -70,6 +71,10 @@ class GraphQLApp(GraphQL):
         self.documents = PersistedDocuments()
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if isinstance(request, WebSocket):
+            connections = request.app.state.brandhub.connections
+            with connections.websocket(request):
+                return await super().run(request, context, root_value)
         response = await super().run(request, context, root_value)
         if isinstance(request, Request) and not isinstance(response, StreamingResponse):
             response = persisted.cache_headers(
@@ -79,6 +84,15 @@ class GraphQLApp(GraphQL):
                 public_seconds=self.public_cache_seconds,
             )
         return response
+
+    async def create_streaming_response(
+        self, request: Any, stream: Any, sub_response: Any, headers: Any
+    ) -> Response:
+        """SSE: the stream ends properly when the process goes away."""
+        connections = request.app.state.brandhub.connections
+        return await super().create_streaming_response(
+            request, connections.stream(stream), sub_response, headers
+        )
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
@@ -264,6 +278,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         state.embed_origins = OriginAllowlist(db, settings.embed_origins_ttl_seconds)
         state.boards = LiveBoards(db, state.broadcast)
+        state.connections = Connections()
+        state.connections.on_signals()
         await _ensure_signing_key(state)
         await state.broadcast.start()
         await _check_database(db)
@@ -273,6 +289,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            state.connections.restore_signals()
             await state.boards.stop()
             await state.broadcast.stop()
             if runner is not None:

@@ -17,6 +17,7 @@ from brandhub.settings import Settings
 
 if TYPE_CHECKING:
     from brandhub.cross_origin import OriginAllowlist
+    from brandhub.going_away import Connections
     from brandhub.voting.live import LiveBoards
 
 
@@ -34,6 +35,7 @@ class AppState:
     broadcast: Broadcast = field(default_factory=Broadcast)
     embed_origins: OriginAllowlist | None = None
     boards: LiveBoards | None = None
+    connections: Connections | None = None
     trusted_proxies: tuple[Network, ...] = ()
 
     def now(self) -> datetime:
