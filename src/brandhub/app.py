@@ -139,6 +139,14 @@ class GraphQLApp(GraphQL):
         state: AppState = request.app.state.brandhub
         return Context(request=request, response=response, state=state, credential=bearer(request))
 
+    def _get_stream_transport_from_headers(self, headers: Any) -> Any:
+        """A stream only for clients that ask for nothing else: urql lists text/event-stream
+        beside JSON in every Accept, and its queries must keep getting plain JSON."""
+        accept = headers.get("accept", "")
+        if any(kind in accept for kind in ("application/json", "application/graphql-response")):
+            return None
+        return super()._get_stream_transport_from_headers(headers)
+
     def should_render_graphql_ide(self, request: Any) -> bool:
         """GraphiQL is served by ``GraphiQLOrAPI``: a GET here is always an operation (a
         persisted one may carry no ``query``)."""

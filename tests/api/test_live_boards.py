@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from typing import Any
 
+import httpx
 from asgi_lifespan import LifespanManager
 from sqlalchemy import event
 
@@ -189,6 +191,30 @@ class TestTransports:
             assert scores(await ws.next()) == scores(await sse.next()) == {"A": 0.0, "B": 0.0}
             await vote(gql, scene["members"][0], scene["proposals"][1])
             assert scores(await ws.next()) == scores(await sse.next()) == {"B": 1.0, "A": 0.0}
+
+    async def test_sse_over_get_as_a_browsers_event_source_asks(self, app, gql, sign_up):
+        scene = await voting_campaign(gql, sign_up)
+        params = {"query": BOARD, "variables": json.dumps({"c": scene["campaign"]})}
+        headers = {"accept": "text/event-stream"}
+        async with (
+            serving(app) as url,
+            httpx.AsyncClient(base_url=url, timeout=30) as http,
+            http.stream("GET", "/graphql", params=params, headers=headers) as response,
+        ):
+            assert response.headers["content-type"].startswith("text/event-stream")
+            sse = SseSubscription(response.aiter_lines(), response)
+            assert scores(await sse.next()) == {"A": 0.0, "B": 0.0}
+            await vote(gql, scene["members"][0], scene["proposals"][1])
+            assert scores(await sse.next()) == {"B": 1.0, "A": 0.0}
+
+    async def test_a_client_accepting_json_too_gets_plain_json(self, client):
+        # urql lists text/event-stream beside JSON in every request's Accept.
+        accept = "application/graphql-response+json, application/json, text/event-stream"
+        response = await client.post(
+            "/graphql", json={"query": "{ viewer { __typename } }"}, headers={"accept": accept}
+        )
+        assert response.headers["content-type"] == "application/json"
+        assert response.json() == {"data": {"viewer": None}}
 
     async def test_sse_refuses_an_unknown_campaign_with_a_coded_error(self, app):
         async with serving(app) as url, SseSubscription.open(url, BOARD, {"c": "nope"}) as sse:
