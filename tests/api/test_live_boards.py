@@ -12,6 +12,7 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy import event
 
 from brandhub.app import create_app
+from brandhub.schema.relay import decode_id
 from brandhub.voting.live import Snapshot, _Watcher
 from tests.api.live_server import SseSubscription, WsSubscription, serving
 from tests.conftest import make_settings, wipe
@@ -176,6 +177,30 @@ class TestSharedSnapshots:
             assert state.boards.reads == reads_before
             many = await statements_for_one_vote(subs, scene["members"][1])
         assert one > 0 and many == one, (one, many)
+
+    async def test_anonymous_subscribers_share_one_execution_per_push(
+        self, app, state, gql, sign_up
+    ):
+        scene = await voting_campaign(gql, sign_up)
+        pk = decode_id(scene["campaign"], "Campaign")
+        async with serving(app) as url, contextlib.AsyncExitStack() as stack:
+            anonymous = [
+                await stack.enter_async_context(
+                    WsSubscription.open(url, BOARD, {"c": scene["campaign"]})
+                )
+                for _ in range(4)
+            ]
+            member = await stack.enter_async_context(
+                WsSubscription.open(url, BOARD, {"c": scene["campaign"]}, scene["owner"])
+            )
+            for sub in [*anonymous, member]:
+                await sub.next()
+            await vote(gql, scene["members"][0], scene["proposals"][0])
+            pushed = [scores(await sub.next()) for sub in [*anonymous, member]]
+            assert pushed == [{"A": 1.0, "B": 0.0}] * 5
+            snapshot = state.boards._feeds[pk].latest
+            [page] = snapshot.pages.values()
+            assert len(page.results) == 1  # one execution for the four anonymous readers
 
 
 class TestTransports:

@@ -33,6 +33,7 @@ from brandhub.schema.partners.live import PartnerSubscription
 from brandhub.schema.partners.mutations import PartnerMutation
 from brandhub.schema.partners.queries import PartnerQuery
 from brandhub.schema.scalars import SCALAR_OVERRIDES
+from brandhub.schema.shared_events import SharedEventExecutor
 from brandhub.schema.voting.live import VotingSubscription
 from brandhub.schema.voting.mutations import VotingMutation
 from brandhub.settings import Settings
@@ -100,6 +101,7 @@ def build_schema(
         extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,
         config=StrawberryConfig(auto_camel_case=True),
+        execution_context_class=SharedEventExecutor,
     )
     guard_arguments(schema._schema)
     return schema

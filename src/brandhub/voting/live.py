@@ -16,6 +16,7 @@ import contextlib
 import itertools
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 
@@ -47,6 +48,8 @@ class Snapshot:
     board: reads.Board
     standings: list[reads.Standing]
     proposals: dict[int, Proposal] = field(default_factory=dict)
+    # Pages built from it, by size, shared by anonymous subscribers (filled by the schema).
+    pages: dict[int, Any] = field(default_factory=dict, compare=False)
 
 
 async def read_snapshot(db: Database, campaign_id: int, version: int) -> Snapshot:

@@ -16,6 +16,7 @@ from strawberry.types import Info
 from brandhub.schema.context import Context
 from brandhub.schema.errors import PublicError
 from brandhub.schema.relay import MAX_PAGE_SIZE, decode_id
+from brandhub.schema.shared_events import SharedPage
 from brandhub.schema.voting.types import RankedProposalType
 from brandhub.state import AppState
 from brandhub.voting import reads
@@ -43,7 +44,18 @@ async def top(info: Info[Context, None], campaign_id: int, first: int) -> list[R
 
 def page_of(info: Info[Context, None], snapshot: Snapshot, first: int) -> list[RankedProposalType]:
     """The first ``first`` standings of a shared snapshot, its rows primed into this
-    subscriber's loaders (so resolving them reads nothing more)."""
+    subscriber's loaders (so resolving them reads nothing more). Anonymous subscribers get
+    one shared page per snapshot and size (executed once per document: SharedEventExecutor)."""
+    if info.context.anonymous:
+        shared = snapshot.pages.get(first)
+        if shared is None:
+            shared = snapshot.pages[first] = SharedPage(ranked(info, snapshot, first))
+        return shared
+    return ranked(info, snapshot, first)
+
+
+def ranked(info: Info[Context, None], snapshot: Snapshot, first: int) -> list[RankedProposalType]:
+    """The page's entries, with the snapshot primed into this subscriber's loaders."""
     loaders = info.context.loaders
     campaign_id = snapshot.campaign.id
     loaders.campaign.prime(campaign_id, snapshot.campaign, force=True)
