@@ -285,7 +285,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             trusted_proxies=trusted_networks(settings.trusted_proxies),
         )
         state.embed_origins = OriginAllowlist(db, settings.embed_origins_ttl_seconds)
-        state.boards = LiveBoards(db, state.broadcast)
+        state.boards = LiveBoards(db, state.broadcast, on_read=metrics.board_reads.inc)
         state.connections = Connections()
         state.connections.on_signals()
         await _ensure_signing_key(state)

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,8 +144,10 @@ class LiveBoards:
         db: Database,
         broadcast: Broadcast,
         coalesce_seconds: float = COALESCE_SECONDS,
+        on_read: Callable[[], None] | None = None,
     ) -> None:
         self.db, self.broadcast = db, broadcast
+        self.on_read = on_read
         self.coalesce_seconds = coalesce_seconds
         self.reads = 0
         self._versions = itertools.count(1)
@@ -153,6 +156,8 @@ class LiveBoards:
     async def read(self, campaign_id: int) -> Snapshot:
         """Read a fresh snapshot (counted: the benchmark reports reads per second)."""
         self.reads += 1
+        if self.on_read is not None:
+            self.on_read()
         version = next(self._versions)
         return await read_snapshot(self.db, campaign_id, version)
 
@@ -199,12 +204,15 @@ class Watch:
 
     async def __anext__(self) -> Snapshot:
         next_snapshot = asyncio.ensure_future(self._watcher.next())
-        done, _ = await asyncio.wait(
-            {next_snapshot, self._feed.task}, return_when=asyncio.FIRST_COMPLETED
-        )
-        if next_snapshot in done:
+        try:
+            await asyncio.wait(
+                {next_snapshot, self._feed.task}, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            if not next_snapshot.done():  # the feed ended, or this subscriber left meanwhile
+                next_snapshot.cancel()
+        if next_snapshot.done() and not next_snapshot.cancelled():
             return next_snapshot.result()
-        next_snapshot.cancel()
         if not self._feed.task.cancelled() and self._feed.task.exception() is not None:
             raise self._feed.task.exception()  # type: ignore[misc]
         raise StopAsyncIteration
