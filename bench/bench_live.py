@@ -23,7 +23,9 @@ import argparse
 import asyncio
 import hashlib
 import json
+import os
 import re
+import signal
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -33,6 +35,8 @@ import asyncpg
 import httpx
 import websockets
 from benchlib import (
+    BENCH,
+    PYTHON,
     Campaign,
     GraphQL,
     Member,
@@ -71,6 +75,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--transport", choices=("ws", "sse"), default="ws")
     parser.add_argument("--two-processes", type=int, default=2000, help="0: skip")
     parser.add_argument("--skip-304", action="store_true")
+    parser.add_argument("--profile", type=Path, help="cProfile the largest one-process run here")
     return parser.parse_args()
 
 
@@ -266,8 +271,13 @@ async def one_run(
         base = await current_total(vote_port, campaign)
     await asyncio.sleep(1.0)
     reads0, xacts0, began = await board_reads(sub_port), await transactions(args.dsn), time.time()
+    profiling = args.profile and vote_port == sub_port and audience == args.largest
+    if profiling:
+        os.kill(sub_pids[0], signal.SIGUSR1)
     votes = await cast_votes(vote_port, campaign, voters, proposal, args.rate)
     await asyncio.sleep(2.0)  # the last pushes
+    if profiling:
+        os.kill(sub_pids[0], signal.SIGUSR2)
     elapsed = time.time() - began
     reads = (await board_reads(sub_port) - reads0) / elapsed
     xacts = (await transactions(args.dsn) - xacts0) / elapsed
@@ -385,13 +395,17 @@ async def main_async(args: argparse.Namespace, db: ScratchDb) -> None:
     port = free_port()
     env = brandhub_env(db, BRANDHUB_REDIS_NAMESPACE=scratch_name("live"))
     outcomes = []
-    with serve(brandhub_command(port), port, env) as server:
+    args.largest = max(audiences, default=0)
+    command = brandhub_command(port)
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        command = [PYTHON, str(BENCH / "profile_server.py"), "--port", str(port)]
+        command += ["--out", str(args.profile), "--cprofile"]
+    with serve(command, port, env) as server:
         campaign, members = await seed(server.base, db, args, per_run)
         pid = server.process.pid
         # Each run: the same voters, each on the run's own proposal (a new vote every time).
-        baseline = await one_run(
-            "no audience", port, port, [pid], campaign, members, 0, 0, args
-        )
+        baseline = await one_run("no audience", port, port, [pid], campaign, members, 0, 0, args)
         outcomes.append(baseline)
         baseline_p95 = percentile([lat for _, lat in baseline.votes], 95)
         for i, audience in enumerate(audiences, 1):
