@@ -47,6 +47,7 @@ from brandhub.schema import build_schema, persisted
 from brandhub.schema.context import Context, bearer
 from brandhub.schema.metrics import Metrics, operation_metrics
 from brandhub.schema.persisted import PersistedDocuments
+from brandhub.schema.shared_events import SharedJson
 from brandhub.settings import Settings
 from brandhub.site import Site
 from brandhub.state import AppState
@@ -69,6 +70,7 @@ class GraphQLApp(GraphQL):
         self.max_json_depth = max_json_depth
         self.public_cache_seconds = public_cache_seconds
         self.documents = PersistedDocuments()
+        self.shared_json = SharedJson()
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if isinstance(request, WebSocket):
@@ -155,6 +157,22 @@ class GraphQLApp(GraphQL):
     def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
         """Cross-origin sockets reach here only once CrossOrigin found their origin registered."""
         return bool(request.scope.get(ORIGIN_REGISTERED))
+
+    def encode_json(self, data: object) -> str:
+        """JSON of a response or message; a pushed result shared by many subscribers (the same
+        ``data`` object: SharedEventExecutor) is encoded once and spliced into each message."""
+        if (
+            isinstance(data, dict)
+            and data.get("type") == "next"
+            and isinstance(data.get("id"), str)
+        ):
+            payload = data.get("payload")
+            if isinstance(payload, dict) and payload.keys() == {"data"}:
+                body = self.shared_json.encode(payload)
+                return f'{{"id":{json.dumps(data["id"])},"type":"next","payload":{body}}}'
+        if isinstance(data, dict) and data.keys() == {"data"}:  # an SSE event, or a response
+            return self.shared_json.encode(data)
+        return json.dumps(data, separators=(",", ":"))
 
     def decode_json(self, data: str | bytes) -> object:
         """Bodies and websocket messages alike (a websocket closes on a refused message)."""

@@ -299,3 +299,16 @@ class TestAcrossProcesses:
                         assert scores(await sub.next()) == {"A": 1.0, "B": 0.0}
         finally:
             await wipe(database_url)
+
+
+def test_a_shared_result_is_encoded_once_and_spliced_into_each_message():
+    from brandhub.app import GraphQLApp
+    from brandhub.schema import build_schema
+
+    view = GraphQLApp(build_schema(), max_json_depth=10, public_cache_seconds=5)
+    shared = {"leaderboard": [{"rank": 1}]}
+    first = view.encode_json({"id": "a", "type": "next", "payload": {"data": shared}})
+    second = view.encode_json({"id": 'b"', "type": "next", "payload": {"data": shared}})
+    assert json.loads(first) == {"id": "a", "type": "next", "payload": {"data": shared}}
+    assert json.loads(second)["id"] == 'b"' and json.loads(second)["payload"]["data"] == shared
+    assert list(view.shared_json._texts) == [id(shared)]

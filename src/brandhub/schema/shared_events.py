@@ -11,6 +11,7 @@ context), still without a board read of their own.
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -45,3 +46,25 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
             # The operation is kept with its result, so its id cannot be reused meanwhile.
             found = page.results[key] = (self.operation, future)
         return found[1]
+
+
+class SharedJson:
+    """``{"data": D}`` encoded once per ``D`` object: the last few shared results are kept
+    (with ``D`` itself, so an id is never reused while its text is cached)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._texts: dict[int, tuple[Any, str]] = {}
+
+    def encode(self, payload: dict[str, Any]) -> str:
+        data = payload["data"]
+        if data is None:
+            return json.dumps(payload, separators=(",", ":"))
+        found = self._texts.get(id(data))
+        if found is not None and found[0] is data:
+            return found[1]
+        text = json.dumps(payload, separators=(",", ":"))
+        if len(self._texts) >= self.size:
+            self._texts.pop(next(iter(self._texts)))
+        self._texts[id(data)] = (data, text)
+        return text
