@@ -33,6 +33,8 @@ COALESCE_SECONDS = 0.05
 # At most this many standings are kept per snapshot (the subscription's page limit).
 KEEP = 100
 RETRY_SECONDS = 1.0
+# A push still being sent after this long no longer holds the next one back.
+MAX_FANOUT_SECONDS = 2.0
 
 
 def channel(campaign_id: int) -> str:
@@ -72,7 +74,8 @@ async def read_snapshot(db: Database, campaign_id: int, version: int) -> Snapsho
 class _Watcher:
     """One subscriber's mailbox: only the newest snapshot is kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, feed: _CampaignFeed | None = None) -> None:
+        self.feed = feed
         self.latest: Snapshot | None = None
         self.delivered = 0
         self.ready = asyncio.Event()
@@ -83,6 +86,8 @@ class _Watcher:
             self.ready.set()
 
     async def next(self) -> Snapshot:
+        if self.feed is not None:  # asking again: everything handed out so far was sent
+            self.feed.back(self)
         while True:
             await self.ready.wait()
             self.ready.clear()
@@ -99,12 +104,38 @@ class _CampaignFeed:
         self.boards, self.campaign_id = boards, campaign_id
         self.watchers: set[_Watcher] = set()
         self.latest: Snapshot | None = None
+        # Watchers still sending the last push, and when it was published.
+        self.sending: set[_Watcher] = set()
+        self.all_sent = asyncio.Event()
+        self.published_at = 0.0
         self.task = asyncio.create_task(self._run(), name=f"live-board-{campaign_id}")
 
     def publish(self, snapshot: Snapshot) -> None:
         self.latest = snapshot
+        self.published_at = asyncio.get_running_loop().time()
+        self.sending = set(self.watchers)
+        self.all_sent.clear()
         for watcher in list(self.watchers):
             watcher.offer(snapshot)
+        if not self.sending:
+            self.all_sent.set()
+
+    def back(self, watcher: _Watcher) -> None:
+        """A watcher finished sending what it was given (or left)."""
+        self.sending.discard(watcher)
+        if not self.sending:
+            self.all_sent.set()
+
+    async def _pace(self, changed_at: float) -> None:
+        """Wait out the coalescing window, and give the process as much time for other work
+        (votes) as the last fan-out took: with a large audience, pushes come less often
+        rather than starving the requests that cause them."""
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.all_sent.wait(), MAX_FANOUT_SECONDS)
+        fanout = loop.time() - self.published_at
+        earliest = max(changed_at + self.boards.coalesce_seconds, self.published_at + 2 * fanout)
+        await asyncio.sleep(max(0.0, earliest - loop.time()))
 
     async def _read(self) -> Snapshot:
         while True:
@@ -125,7 +156,7 @@ class _CampaignFeed:
                 self.publish(await self._read())
                 while True:
                     await waiting
-                    await asyncio.sleep(self.boards.coalesce_seconds)
+                    await self._pace(asyncio.get_running_loop().time())
                     waiting = asyncio.ensure_future(anext(changes))
                     self.publish(await self._read())
             finally:
@@ -171,7 +202,7 @@ class LiveBoards:
         feed = self._feeds.get(campaign_id)
         if feed is None or feed.task.done():
             feed = self._feeds[campaign_id] = _CampaignFeed(self, campaign_id)
-        watcher = _Watcher()
+        watcher = _Watcher(feed)
         feed.watchers.add(watcher)
         if feed.latest is not None:
             watcher.offer(feed.latest)
@@ -179,6 +210,7 @@ class LiveBoards:
 
     def _leave(self, feed: _CampaignFeed, watcher: _Watcher) -> None:
         feed.watchers.discard(watcher)
+        feed.back(watcher)
         if not feed.watchers and self._feeds.get(feed.campaign_id) is feed:
             del self._feeds[feed.campaign_id]
             feed.task.cancel()
