@@ -275,7 +275,11 @@ async def one_run(
     if profiling:
         os.kill(sub_pids[0], signal.SIGUSR1)
     votes = await cast_votes(vote_port, campaign, voters, proposal, args.rate)
-    await asyncio.sleep(2.0)  # the last pushes
+    # The last pushes: until every subscriber counts every vote (at most 30 s more).
+    final, deadline = base + len(votes), time.time() + 30
+    await asyncio.sleep(0.5)
+    while time.time() < deadline and any(s.pushes[-1][1] < final for s in subs):
+        await asyncio.sleep(0.1)
     if profiling:
         os.kill(sub_pids[0], signal.SIGUSR2)
     elapsed = time.time() - began
