@@ -278,7 +278,7 @@ async def one_run(
     # The last pushes: until every subscriber counts every vote (at most 30 s more).
     final, deadline = base + len(votes), time.time() + 30
     await asyncio.sleep(0.5)
-    while time.time() < deadline and any(s.pushes[-1][1] < final for s in subs):
+    while time.time() < deadline and any(s.pushes[-1][1] < final for s in subs):  # noqa: ASYNC110 (polling the readers)
         await asyncio.sleep(0.1)
     if profiling:
         os.kill(sub_pids[0], signal.SIGUSR2)
