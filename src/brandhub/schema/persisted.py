@@ -14,12 +14,15 @@ credential is ``private, no-store``.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import OrderedDict
 from typing import Any
 
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
+
+log = logging.getLogger("brandhub.persisted")
 
 NOT_FOUND = "PersistedQueryNotFound"
 NOT_FOUND_CODE = "PERSISTED_QUERY_NOT_FOUND"
@@ -71,7 +74,11 @@ class PersistedDocuments:
             return document
         if redis is None:
             return None
-        stored = await redis.get(self._key(namespace, digest))
+        try:
+            stored = await redis.get(self._key(namespace, digest))
+        except Exception:  # Redis down: the client sends the document again, nothing lost
+            log.warning("reading a persisted document from Redis failed", exc_info=True)
+            return None
         if stored is None:
             return None
         document = stored.decode() if isinstance(stored, bytes) else str(stored)
@@ -87,7 +94,10 @@ class PersistedDocuments:
         known = digest in self._documents
         self._remember(digest, document)
         if redis is not None and not known:
-            await redis.set(self._key(namespace, digest), document, ex=REDIS_TTL_SECONDS)
+            try:
+                await redis.set(self._key(namespace, digest), document, ex=REDIS_TTL_SECONDS)
+            except Exception:  # Redis down: this process keeps it; others ask for it again
+                log.warning("keeping a persisted document in Redis failed", exc_info=True)
 
     def _remember(self, digest: str, document: str) -> None:
         self._documents[digest] = document
