@@ -12,7 +12,7 @@ const config: CodegenConfig = {
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
-        scalars: { DateTime: 'string', Decimal: 'string', JSON: 'any' },
+        scalars: { Date: 'string', DateTime: 'string', Decimal: 'string', JSON: 'any' },
         documentMode: 'string',
       },
     },

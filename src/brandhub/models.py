@@ -13,6 +13,7 @@ from brandhub.community.models import (
     Proposal,
     Revision,
 )
+from brandhub.ladder.models import CampaignLadder, LadderEvent, LadderProposal
 from brandhub.partners.models import (
     CampaignPartner,
     Handoff,
@@ -24,6 +25,15 @@ from brandhub.partners.models import (
     PledgeTotal,
     WebhookAttempt,
     WebhookSecret,
+)
+from brandhub.ratings.models import ProductRating
+from brandhub.royalties.models import (
+    HandoffRoyalties,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    RoyaltyRules,
+    SalesReport,
 )
 from brandhub.voting.models import (
     Ballot,
@@ -45,6 +55,7 @@ __all__ = [
     "Ballot",
     "Brand",
     "Campaign",
+    "CampaignLadder",
     "CampaignPartner",
     "CampaignResultRow",
     "CampaignSeal",
@@ -53,6 +64,12 @@ __all__ = [
     "EmbedOrigin",
     "Handoff",
     "HandoffEvent",
+    "HandoffRoyalties",
+    "LadderEvent",
+    "LadderProposal",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerTransaction",
     "Member",
     "MemberNotification",
     "Membership",
@@ -62,8 +79,11 @@ __all__ = [
     "PartnerApiKey",
     "Pledge",
     "PledgeTotal",
+    "ProductRating",
     "Proposal",
     "Revision",
+    "RoyaltyRules",
+    "SalesReport",
     "SessionToken",
     "SigningKey",
     "TallyBin",

@@ -28,6 +28,7 @@ SAMPLES: dict[str, Any] = {
     "Boolean": True,
     "JSON": {},
     "DateTime": "2030-01-01T00:00:00Z",
+    "Date": "2030-01-01",
     "Decimal": "1",
 }
 

@@ -8,6 +8,7 @@ import pytest
 from graphql import GraphQLInterfaceType
 
 from brandhub.partners import events
+from brandhub.partners.models import Handoff
 from brandhub.schema.relay import decode_id, from_global_id, to_global_id
 from tests.api.schema_walk import graphql_schema
 from tests.factories import (
@@ -45,6 +46,32 @@ class Case:
     allowed: str | None
     forbidden: str | None
     forbidden_is_anyone: bool = False
+
+
+async def sales_report_of(state, clock, handoff_id: str) -> str:
+    """A sales report row on the handoff (its reporting rules are tested in tests/royalties)."""
+    from datetime import date
+
+    from brandhub.royalties.models import SalesReport
+
+    pk = decode_id(handoff_id, "Handoff")
+    async with state.db.unit_of_work() as session:
+        handoff = await session.get(Handoff, pk)
+        row = SalesReport(
+            handoff_id=pk,
+            partner_id=handoff.partner_id,
+            idempotency_key="k",
+            fingerprint="f",
+            period_start=date(2026, 11, 1),
+            period_end=date(2026, 11, 30),
+            units=1,
+            net_revenue_minor=100,
+            currency="EUR",
+            created_at=clock.now,
+        )
+        session.add(row)
+        await session.flush()
+        return to_global_id("SalesReport", row.id)
 
 
 @pytest.fixture
@@ -85,6 +112,7 @@ async def world(gql, sign_up, state, clock) -> dict[str, Case]:
         field="pledge",
     )
     [handoff_a, _] = await close_with_handoffs(gql, state, clock, c)
+    report = await sales_report_of(state, clock, handoff_a)
 
     draft = await create_campaign(gql, token=owner, brand_id=c["brand"])
     second = await create_campaign(gql, token=owner, brand_id=c["brand"])
@@ -98,6 +126,7 @@ async def world(gql, sign_up, state, clock) -> dict[str, Case]:
         field="moderate",
     )
     await join_brand(gql, token=stranger, brand_id=c["brand"])  # a member, not a moderator
+    rating = await rated_product(gql, c, handoff_a, key_a, member, clock)
     viewer = "{ viewer { ... on Member { id } ... on Partner { id } } }"
     member_id = (await gql(viewer, token=member))["data"]["viewer"]["id"]
     return {
@@ -108,11 +137,55 @@ async def world(gql, sign_up, state, clock) -> dict[str, Case]:
         "Proposal": Case(hidden_proposal, owner, stranger),
         "Comment": Case(hidden_comment, owner, stranger),
         "Pledge": Case(pledge["pledge"]["id"], member, other_member),
+        "Rating": Case(rating, ANONYMOUS, None),
         "Handoff": Case(handoff_a, key_a, key_b),
+        "SalesReport": Case(report, key_a, key_b),
         "visible comment": Case(shown["comment"]["id"], ANONYMOUS, None),
         "anonymous pledge": Case(pledge["pledge"]["id"], member, ANONYMOUS, True),
         "anonymous handoff": Case(handoff_a, owner, ANONYMOUS, True),
     }
+
+
+async def rated_product(gql, c, handoff: str, key: str, buyer: str, clock) -> str:
+    """Quote, accept, produce, ship and fulfil the handoff; the buyer rates it: the rating's id."""
+    from datetime import timedelta
+
+    from tests.ratings.support import FULFIL, RATE, step
+
+    await step(gql, "acknowledgeHandoff", "HandoffIdInput", key, handoffId=handoff)
+    await step(
+        gql,
+        "submitQuote",
+        "SubmitQuoteInput",
+        key,
+        handoffId=handoff,
+        currency="EUR",
+        tiers=[{"minUnits": 1, "unitPrice": "5.00"}],
+        moq=1,
+        leadTimeDays=5,
+        validUntil=(clock.now + timedelta(days=30)).isoformat(),
+    )
+    await step(gql, "acceptQuote", "HandoffIdInput", c["owner"], handoffId=handoff)
+    for status in ("IN_PRODUCTION", "SHIPPED"):
+        await step(
+            gql,
+            "updateProductionStatus",
+            "UpdateProductionStatusInput",
+            key,
+            handoffId=handoff,
+            status=status,
+        )
+    await ok(
+        gql,
+        FULFIL,
+        {"input": {"handoffId": handoff, "all": True}},
+        token=key,
+        field="fulfilPledges",
+    )
+    rated = await ok(
+        gql, RATE, {"input": {"handoffId": handoff, "stars": 4}}, token=buyer, field="rateProduct"
+    )
+    return rated["rating"]["id"]
 
 
 async def node(gql, global_id: str, token: str | None) -> dict | None:
@@ -132,6 +205,8 @@ def test_every_node_type_has_a_case():
         "Partner",
         "Pledge",
         "Proposal",
+        "Rating",
+        "SalesReport",
     }
     assert set(node_types()) == cases
 

@@ -101,3 +101,40 @@ async def test_brands_list_and_own_memberships(gql, sign_up):
         token=bo,
     )
     assert other["data"]["node"]["memberships"] == []
+
+
+MEMBERS = """query($slug: String!) { brand(slug: $slug) {
+  members(first: 10) { nodes { role member { id displayName } } } } }"""
+
+
+async def test_brand_members_for_moderators_and_owners_only(gql, sign_up):
+    ada = await sign_up("ada@example.com", "Ada")
+    bo = await sign_up("bo@example.com", "Bo")
+    cy = await sign_up("cy@example.com", "Cy")
+    brand = await create_brand(gql, token=ada, slug="soup-club")
+    await join_brand(gql, token=bo, brand_id=brand)
+    await join_brand(gql, token=cy, brand_id=brand)
+
+    refused = await gql(MEMBERS, {"slug": "soup-club"}, token=bo)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    anonymous = await gql(MEMBERS, {"slug": "soup-club"})
+    assert anonymous["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    listed = (await gql(MEMBERS, {"slug": "soup-club"}, token=ada))["data"]["brand"]["members"]
+    cy_id = listed["nodes"][2]["member"]["id"]
+    assert [(n["role"], n["member"]["displayName"]) for n in listed["nodes"]] == [
+        ("OWNER", "Ada"),
+        ("MEMBER", "Bo"),
+        ("MEMBER", "Cy"),
+    ]
+    await ok(
+        gql,
+        "mutation($input: SetMemberRoleInput!) { setMemberRole(input: $input) "
+        "{ errors { code message field } } }",
+        {"input": {"brandId": brand, "memberId": cy_id, "role": "MODERATOR"}},
+        token=ada,
+        field="setMemberRole",
+    )
+    # A moderator reads the list too; moderators come right after owners.
+    seen = (await gql(MEMBERS, {"slug": "soup-club"}, token=cy))["data"]["brand"]["members"]
+    assert [n["role"] for n in seen["nodes"]] == ["OWNER", "MODERATOR", "MEMBER"]

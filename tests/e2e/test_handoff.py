@@ -35,7 +35,7 @@ def test_close_quote_accept_and_pledge(server, new_context):
     results = owner_page.locator("section", has=owner_page.get_by_role("heading", name="Results"))
     results.get_by_role("link", name="Pumpkin").wait_for()
     assert "Quorum met: 1 voter." in results.inner_text()
-    assert len(results.locator("code.digest").inner_text()) == 64
+    assert len(results.locator("dl.seal code.digest").first.inner_text()) == 64
     owner_page.get_by_text("Waiting for a quote.").wait_for()
     check_accessibility(owner_page, "owner console after close")
 

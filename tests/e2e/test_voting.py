@@ -101,3 +101,27 @@ def test_owner_opens_voting_and_a_member_votes_in_every_method(server, new_conte
     assert scenes.my_votes(server, member, campaigns["SCORE"]) == {"Pumpkin": 4}
     assert scenes.my_votes(server, member, campaigns["QUADRATIC"]) == {"Garlic": 2}
     assert scenes.my_votes(server, member, campaigns["RANKED"]) == {"Garlic": -1, "Pumpkin": -2}
+
+
+def test_my_vote_moves_the_quorum_and_a_closed_board_is_not_called_live(server, new_context):
+    _, owner = scenes.sign_up(server, "Owner")
+    member_email, member = scenes.sign_up(server, "Member")
+    brand_id, _ = scenes.brand(server, owner)
+    scenes.join(server, member, brand_id)
+    voting = {"method": "APPROVAL", "votesPerMember": 1, "quorum": 2}
+    campaign_id = scenes.campaign(server, owner, brand_id, voting)
+    scenes.propose(server, owner, campaign_id, "Pumpkin")
+    scenes.phase(server, owner, campaign_id, "openVoting")
+
+    page = new_context().new_page()
+    sign_in(page, member_email)
+    page.goto(f"/c/{campaign_id}")
+    page.get_by_text("0 of 2 voters needed").wait_for()
+    page.get_by_role("heading", name="Live leaderboard").wait_for()
+    page.get_by_role("button", name="Support “Pumpkin”").click()
+    page.get_by_text("1 of 2 voters needed").wait_for()  # without a reload
+
+    scenes.phase(server, owner, campaign_id, "closeCampaign")
+    page.reload()
+    page.get_by_role("heading", name="Leaderboard", exact=True).wait_for()
+    assert page.get_by_role("heading", name="Live leaderboard").count() == 0

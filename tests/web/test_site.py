@@ -44,7 +44,16 @@ async def site(database_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncCl
 class TestPages:
     @pytest.mark.parametrize(
         "path",
-        ["/", "/b/ada-cooks", "/c/Q2FtcGFpZ246MQ", "/p/UHJvcG9zYWw6MQ", "/partner", "/owner"],
+        [
+            "/",
+            "/b/ada-cooks",
+            "/c/Q2FtcGFpZ246MQ",
+            "/p/UHJvcG9zYWw6MQ",
+            "/m/TWVtYmVyOjE=",
+            "/partner",
+            "/owner",
+            "/me",
+        ],
     )
     async def test_every_route_of_the_app_answers_the_shell_uncached(self, site, path):
         response = await site.get(path)

@@ -6,11 +6,13 @@ import { match, navigate, NAVIGATE_EVENT, type Match } from './router';
 import { session, SESSION_EVENT } from './session';
 import { appStyles, styles } from './styles';
 import { SignOutDocument } from './api/generated/graphql';
+import { useFrenchErrors } from './components/feedback';
 
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(styles + appStyles);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 document.documentElement.lang = locale();
+useFrenchErrors(() => import('./i18n/errors-fr'));
 
 class App extends BhElement {
   static properties = { route: { state: true }, loading: { state: true }, ready: { state: true } };
@@ -105,7 +107,7 @@ class App extends BhElement {
         <nav class="row spread" aria-label=${t('nav.label')}>
           <a class="home" href="/">brandhub</a>
           <div class="row">
-            ${member ? html`<a href="/owner">${t('nav.owner')}</a>` : nothing}
+            ${member ? html`<a href="/owner">${t('nav.owner')}</a> <a href="/me">${t('nav.royalties')}</a>` : nothing}
             <a href="/partner">${t('nav.partner')}</a>
             ${member || partner
               ? html`<span class="who">${member?.displayName ?? partner?.name}</span>

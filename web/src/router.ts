@@ -35,6 +35,8 @@ const routes: Route[] = [
   route('/owner/b/:slug', 'bh-page-owner-brand', () => import('./pages/owner-brand')),
   route('/owner/c/:id', 'bh-page-owner-campaign', () => import('./pages/owner-campaign')),
   route('/partner', 'bh-page-partner', () => import('./pages/partner')),
+  route('/m/:id', 'bh-page-member', () => import('./pages/member')),
+  route('/me', 'bh-page-me', () => import('./pages/me')),
 ];
 
 export function match(pathname: string): Match | null {

@@ -292,6 +292,10 @@ async def move_phase(
     campaign.phase = to
     campaign.phase_changed_at = now
     await session.flush()
+    if to is Phase.VOTING:
+        from brandhub.ladder.service import open_ladder  # the ladder builds on campaigns
+
+        await open_ladder(session, campaign, now)
     return campaign
 
 

@@ -114,4 +114,9 @@ async def moderate(
         )
     )
     await session.flush()
+    # A hide (or a restore undoing one) is an outcome of the author's reputation.
+    from brandhub.ratings.outcomes import recompute
+
+    author_id = comment.author_id if comment is not None else proposal.author_id
+    await recompute(session, [author_id], now=now)
     return comment if comment is not None else proposal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from brandhub.community.models import (
@@ -100,3 +100,18 @@ async def memberships_of(session: AsyncSession, member_id: int) -> Sequence[Memb
         .order_by(Membership.joined_at.desc(), Membership.id.desc())
     )
     return (await session.scalars(query.limit(200))).all()
+
+
+async def members_of(
+    session: AsyncSession, brand_id: int, *, offset: int, limit: int
+) -> Sequence[Membership]:
+    """A brand's memberships: owners, then moderators, then members, earliest first."""
+    rank = case((Membership.role == "OWNER", 0), (Membership.role == "MODERATOR", 1), else_=2)
+    query = (
+        select(Membership)
+        .where(Membership.brand_id == brand_id)
+        .order_by(rank, Membership.joined_at, Membership.id)
+        .offset(offset)
+        .limit(limit + 1)
+    )
+    return (await session.scalars(query)).all()

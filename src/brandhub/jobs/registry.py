@@ -13,7 +13,13 @@ from brandhub.db import Database, JobSender
 from brandhub.settings import Settings
 
 # Modules whose import registers jobs; listed once so the worker and the app see the same set.
-JOB_MODULES = ("brandhub.auth.tasks", "brandhub.community.tasks", "brandhub.partners.tasks")
+JOB_MODULES = (
+    "brandhub.auth.tasks",
+    "brandhub.community.tasks",
+    "brandhub.partners.tasks",
+    "brandhub.ratings.tasks",
+    "brandhub.ladder.tasks",
+)
 
 
 @dataclass

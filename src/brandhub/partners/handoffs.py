@@ -18,6 +18,7 @@ from brandhub.community.units import metric_spec
 from brandhub.errors import DomainError, InvalidInput, ManyErrors, NotFound
 from brandhub.partners.events import SYSTEM, global_id, record_event
 from brandhub.partners.models import CampaignPartner, Handoff, HandoffStatus, Partner
+from brandhub.royalties.rules import freeze_rules, royalty_terms
 
 
 def co_branding(brand_name: str, label_mode: str, powered_by_label: str) -> str:
@@ -139,13 +140,17 @@ async def create_handoffs(
         )
         session.add(handoff)
         await session.flush()
+        assert handoff.id is not None
+        frozen = await freeze_rules(
+            session, handoff_id=handoff.id, campaign_id=campaign.id, winner=winner, now=now
+        )
         await record_event(
             session,
             handoff=handoff,
             type="handoff.received",
             actor=SYSTEM,
             now=now,
-            data=snapshot(handoff, brand),
+            data={**snapshot(handoff, brand), "royalties": royalty_terms(frozen)},
         )
         handoffs.append(handoff)
     return handoffs

@@ -84,7 +84,7 @@ class CampaignPartner(SQLModel, table=True):
 class Handoff(SQLModel, table=True):
     """A winning spec, frozen, handed to one invited partner; carries its quote and demand."""
 
-    __table_args__ = (UniqueConstraint("campaign_id", "partner_id"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "partner_id", "proposal_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
@@ -146,6 +146,8 @@ class Pledge(SQLModel, table=True):
     status: str = Field(default=PledgeStatus.ACTIVE, max_length=12)
     created_at: datetime = Field(sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set by the partner once the product shipped and reached this buyer (``fulfilPledges``).
+    fulfilled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class PledgeTotal(SQLModel, table=True):

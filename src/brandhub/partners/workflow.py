@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from brandhub.auth.models import Member
 from brandhub.community.brands import check_text
+from brandhub.community.models import Proposal
 from brandhub.errors import InvalidInput
 from brandhub.partners import quotes
 from brandhub.partners.errors import InvalidTransition
@@ -21,6 +23,7 @@ from brandhub.partners.handoffs import (
 from brandhub.partners.models import Handoff, HandoffStatus, Partner
 from brandhub.partners.pledges import check_moq
 from brandhub.partners.transitions import OPEN_FOR_SELECTION, ActorType, check_transition
+from brandhub.ratings import outcomes
 
 PRODUCTION_STATUSES = (HandoffStatus.IN_PRODUCTION, HandoffStatus.SHIPPED)
 
@@ -132,7 +135,7 @@ async def update_production(
         raise InvalidTransition(
             "Production starts once the pledges reach the minimum order quantity."
         )
-    return await _move(
+    await _move(
         session,
         handoff=handoff,
         to=HandoffStatus(status),
@@ -140,12 +143,19 @@ async def update_production(
         now=now,
         data={"note": _note(note, "note")},
     )
+    if starting:  # reaching production is an outcome of the author's reputation
+        author_id = await session.scalar(
+            select(Proposal.author_id).where(Proposal.id == handoff.proposal_id)
+        )
+        await outcomes.recompute(session, [author_id], now=now)
+    return handoff
 
 
 async def accept_quote(
     session: AsyncSession, *, actor: Member, handoff_id: int, now: datetime
 ) -> Handoff:
-    """The brand owner accepts a quote; the campaign's other open handoffs become NOT_SELECTED."""
+    """The brand owner accepts a quote; the other open handoffs of the same proposal become
+    NOT_SELECTED (a ladder campaign hands off each approved proposal on its own)."""
     await owned_handoff(session, member=actor, handoff_id=handoff_id)
     campaign_id = (await get_handoff(session, handoff_id)).campaign_id
     handoffs = await lock_campaign_handoffs(session, campaign_id)
@@ -161,7 +171,11 @@ async def accept_quote(
         now=now,
     )
     for other in handoffs:
-        if other.id != handoff.id and other.status in OPEN_FOR_SELECTION:
+        if (
+            other.id != handoff.id
+            and other.proposal_id == handoff.proposal_id
+            and other.status in OPEN_FOR_SELECTION
+        ):
             await _move(
                 session, handoff=other, to=HandoffStatus.NOT_SELECTED, actor=SYSTEM, now=now
             )

@@ -25,6 +25,7 @@ from brandhub.schema.community.mutations import CommunityMutation
 from brandhub.schema.community.queries import CommunityQuery
 from brandhub.schema.errors import Masking, should_mask
 from brandhub.schema.input_rules import guard_arguments
+from brandhub.schema.ladder.mutations import LadderMutation
 from brandhub.schema.limits import DocumentCache, ErrorCodes, limit_rules
 from brandhub.schema.node import NodeQuery
 from brandhub.schema.operation_log import OperationLog, log_errors
@@ -32,6 +33,8 @@ from brandhub.schema.partners.accounts import PartnerAccountMutation
 from brandhub.schema.partners.live import PartnerSubscription
 from brandhub.schema.partners.mutations import PartnerMutation
 from brandhub.schema.partners.queries import PartnerQuery
+from brandhub.schema.ratings.mutations import RatingsMutation
+from brandhub.schema.royalties.mutations import RoyaltyMutation
 from brandhub.schema.scalars import SCALAR_OVERRIDES
 from brandhub.schema.shared_events import SharedEventExecutor
 from brandhub.schema.voting.live import VotingSubscription
@@ -52,6 +55,9 @@ class Mutation(
     VotingMutation,
     PartnerAccountMutation,
     PartnerMutation,
+    RatingsMutation,
+    RoyaltyMutation,
+    LadderMutation,
 ):
     pass
 

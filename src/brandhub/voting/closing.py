@@ -13,6 +13,7 @@ from brandhub.auth.models import Member
 from brandhub.community.campaigns import move_phase, rules_of
 from brandhub.community.models import Campaign, Phase, Proposal, ProposalStatus
 from brandhub.partners.handoffs import create_handoffs
+from brandhub.ratings.outcomes import reputation_after_fork_win
 from brandhub.voting import scoring, sealing
 from brandhub.voting.counters import LISTED
 from brandhub.voting.models import Ballot, CampaignResultRow, Vote
@@ -61,7 +62,11 @@ async def close_campaign(
         session, actor=actor, campaign_id=campaign_id, to=Phase.CLOSED, now=now
     )
     result = await result_of(session, campaign)
-    if result.winner is not None:
+    from brandhub.ladder.service import close_ladder  # the ladder builds on the vote
+
+    # A ladder's winners are the proposals its owner approves in review, not the top score.
+    handing_off = result.winner is not None and not await close_ladder(session, campaign, now)
+    if handing_off:
         await session.execute(
             update(Proposal)
             .where(Proposal.id == result.winner)
@@ -87,9 +92,12 @@ async def close_campaign(
             computed_at=now,
         )
     )
-    if result.winner is not None:
+    if handing_off:
+        assert result.winner is not None
         winner = await session.get(Proposal, result.winner)
         assert winner is not None
+        if winner.forked_from_id is not None:  # a winning fork credits the forked work's author
+            await reputation_after_fork_win(session, winner, now=now)
         await create_handoffs(
             session,
             campaign=campaign,

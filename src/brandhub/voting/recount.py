@@ -236,6 +236,9 @@ async def recount(
     report.voters = len(seen)
     result, tallies = count.result()
     await _compare_tallies(session, campaign_id, tallies, report)
+    from brandhub.ladder.audit import check_ladder  # the ladder builds on the vote
+
+    report.differences.extend(await check_ladder(session, campaign))
     if count.capped:
         await _compare_bins(session, campaign_id, count, report)
     if campaign.phase == Phase.CLOSED:

@@ -12,6 +12,8 @@ export class ApiFailure extends Error {
   constructor(
     readonly kind: Failure,
     message: string,
+    /** The GraphQL error's extensions.code, when the server gave one. */
+    readonly code = '',
   ) {
     super(message);
   }
@@ -119,10 +121,10 @@ export class Api {
       const code = String(first.extensions?.code ?? '');
       if (code === 'UNAUTHENTICATED') {
         if (this.options.credential?.()) this.options.onExpired?.();
-        throw new ApiFailure('unauthenticated', first.message);
+        throw new ApiFailure('unauthenticated', first.message, code);
       }
-      if (code === 'FORBIDDEN') throw new ApiFailure('forbidden', first.message);
-      throw new ApiFailure('unexpected', first.message);
+      if (code === 'FORBIDDEN') throw new ApiFailure('forbidden', first.message, code);
+      throw new ApiFailure('unexpected', first.message, code);
     }
     if (result.data == null) throw new ApiFailure('unexpected', 'No data.');
     return result.data;

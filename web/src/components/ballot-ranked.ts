@@ -115,7 +115,7 @@ export class BallotRanked extends BhElement {
         this.unsaved = false;
         this.pending = Boolean(outcome.pending) && this.ranking.length > 0;
         this.announcement = this.ranking.length ? t('ballot.saved') : t('ballot.withdrawn');
-        this.emit('bh-voted', { campaignId: this.campaignId, ranking: this.ranking });
+        this.emit('bh-voted', { campaignId: this.campaignId, ranking: this.ranking, receipt: outcome.receipt });
       }
     } catch (error) {
       this.errors = new FieldErrors([thrownAsError(error)]);

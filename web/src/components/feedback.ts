@@ -2,10 +2,36 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ApiFailure } from '../api/client';
 import type { FieldErrors, UserError } from '../api/errors';
-import { t, type MessageKey } from '../i18n';
+import { LOCALE_EVENT, locale, t, type MessageKey } from '../i18n';
 
-/** The message a person sees for an error: the code in their language, then the server's detail. */
+type FrenchErrors = (code: string, field: readonly string[] | null) => string | null;
+let french: FrenchErrors | null = null;
+
+/**
+ * How to load the API's refusals in French, on demand (the app registers it; the widget does
+ * not, to stay small, and shows the code's label before the server's English detail).
+ */
+export function useFrenchErrors(load: () => Promise<{ frenchMessage: FrenchErrors }>): void {
+  const ensure = () => {
+    if (locale() !== 'fr' || french) return;
+    load()
+      .then((module) => {
+        french = module.frenchMessage;
+        window.dispatchEvent(new Event(LOCALE_EVENT));
+      })
+      .catch(() => undefined); // offline: the label and the server's message still show
+  };
+  ensure();
+  window.addEventListener(LOCALE_EVENT, ensure);
+}
+
+/**
+ * The message a person sees for an error: in French, the sentence for its code (and field);
+ * in English, the server's message.
+ */
 export function errorText(error: UserError): string {
+  const translated = locale() === 'fr' ? french?.(error.code, error.field) : null;
+  if (translated) return translated;
   const key = `error.${error.code}` as MessageKey;
   const label = t(key);
   return label === key || label === '' ? error.message : `${label} ${error.message}`;
@@ -30,8 +56,11 @@ export function formErrors(errors: FieldErrors | null, shown: readonly string[] 
 /** A failed load or call: a human message and what to do next. */
 export function failure(error: unknown, retry?: () => void): TemplateResult {
   const kind = error instanceof ApiFailure ? error.kind : 'unexpected';
+  const code = error instanceof ApiFailure ? error.code : '';
   const message =
-    kind === 'network'
+    kind === 'unexpected' && code && code !== 'INTERNAL_SERVER_ERROR'
+      ? errorText({ code, message: (error as ApiFailure).message, field: null })
+      : kind === 'network'
       ? t('failure.network')
       : kind === 'unauthenticated'
         ? t('failure.expired')

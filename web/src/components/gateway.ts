@@ -14,10 +14,18 @@ export interface TallyView {
   score: number;
 }
 
+/** The receipt a vote change returns: the voter's pseudonym and the event's place in their chain. */
+export interface ReceiptView {
+  voter: string;
+  seq: number;
+  eventHash: string;
+}
+
 export interface VoteOutcome {
   errors: readonly UserError[];
   pending?: boolean;
   tally?: TallyView | null;
+  receipt?: ReceiptView | null;
 }
 
 export interface VoteGateway {
@@ -31,17 +39,22 @@ export function directGateway(api: Api): VoteGateway {
   return {
     async castVote(proposalId, value) {
       const { castVote } = await api.mutate(CastVoteDocument, { input: { proposalId, value } });
-      return { errors: castVote.errors, pending: castVote.vote?.pending, tally: castVote.tally };
+      return {
+        errors: castVote.errors,
+        pending: castVote.vote?.pending,
+        tally: castVote.tally,
+        receipt: castVote.receipt,
+      };
     },
     async retractVote(proposalId) {
       const { retractVote } = await api.mutate(RetractVoteDocument, { input: { proposalId } });
-      return { errors: retractVote.errors, tally: retractVote.tally };
+      return { errors: retractVote.errors, tally: retractVote.tally, receipt: retractVote.receipt };
     },
     async castBallot(campaignId, ranking) {
       const { castBallot } = await api.mutate(CastBallotDocument, {
         input: { campaignId, ranking },
       });
-      return { errors: castBallot.errors, pending: castBallot.ballot?.pending };
+      return { errors: castBallot.errors, pending: castBallot.ballot?.pending, receipt: castBallot.receipt };
     },
   };
 }

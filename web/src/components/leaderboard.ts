@@ -68,7 +68,7 @@ export class Leaderboard extends BhElement {
   render() {
     return html`<section class="leaderboard" aria-labelledby="board-${this.campaignId}">
       <div class="row spread">
-        <h2 id="board-${this.campaignId}">${t('board.title')}</h2>
+        <h2 id="board-${this.campaignId}">${t(this.live ? 'board.title' : 'board.titleFinal')}</h2>
         ${this.live
           ? html`<span class=${`badge ${this.state}`}>${t(`board.${this.state}`)}</span>`
           : nothing}

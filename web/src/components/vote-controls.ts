@@ -40,7 +40,12 @@ abstract class VoteControl extends BhElement {
       } else {
         this.value = next;
         this.pending = Boolean(outcome.pending) && next !== null;
-        this.emit('bh-voted', { proposalId: this.proposalId, value: next, tally: outcome.tally });
+        this.emit('bh-voted', {
+          proposalId: this.proposalId,
+          value: next,
+          tally: outcome.tally,
+          receipt: outcome.receipt,
+        });
       }
     } catch (error) {
       this.errors = new FieldErrors([thrownAsError(error)]);
@@ -81,10 +86,11 @@ export class VoteApproval extends VoteControl {
         class=${supported ? 'toggle on' : 'toggle'}
         aria-pressed=${supported ? 'true' : 'false'}
         aria-label=${t('vote.supportNamed', { title: this.proposalTitle })}
+        title=${supported ? t('vote.supported') : nothing}
         ?disabled=${this.disabled || this.busy}
         @click=${() => (supported ? this.retract() : this.cast(1))}
       >
-        ${supported ? t('vote.supported') : t('vote.support')}
+        ${t('vote.support')}${supported ? html`<span aria-hidden="true"> ✓</span>` : nothing}
       </button>
       ${this.status()}
     </div>`;

@@ -27,6 +27,11 @@ function fromBrowser(): Locale {
 
 let current: Locale = fromBrowser();
 
+/** Add the messages of a lazily loaded part of the app (kept out of the widget's bundle). */
+export function addMessages(extra: Record<Locale, Record<string, string | Plural>>): void {
+  for (const name of ['en', 'fr'] as const) Object.assign(catalogs[name], extra[name]);
+}
+
 export function locale(): Locale {
   return current;
 }
@@ -45,10 +50,13 @@ export function setLocale(next: Locale): void {
 /** The message for ``key`` in the current locale, with ``{name}`` parameters filled in. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   const entry = (catalogs[current][key] ?? en[key]) as string | Plural | undefined;
+  if (entry === undefined) return key; // callers probe optional keys (error codes, spec field names) this way
+  return fill(entry, params);
+}
+
+function fill(entry: string | Plural, params: Record<string, string | number>): string {
   let text: string;
-  if (entry === undefined) {
-    return key; // callers probe optional keys (error codes, spec field names) this way
-  } else if (typeof entry === 'string') {
+  if (typeof entry === 'string') {
     text = entry;
   } else {
     const count = Number(params.count ?? 0);
@@ -60,6 +68,15 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
     if (value === undefined) return `{${name}}`;
     return typeof value === 'number' ? formatNumber(value) : value;
   });
+}
+
+/**
+ * A catalogue of its own for a lazily loaded part of the app (so its strings stay out of the
+ * first page and the widget): a ``t`` over ``messages``, English where French lacks a key.
+ */
+export function catalogue<K extends string>(messages: { en: Record<K, string | Plural>; fr: Partial<Record<K, string | Plural>> }) {
+  return (key: K, params: Record<string, string | number> = {}): string =>
+    fill(messages[current][key] ?? messages.en[key], params);
 }
 
 export function formatNumber(value: number, digits = 2): string {

@@ -15,11 +15,14 @@ import '../components/ballot-ranked';
 import { define } from '../components/base';
 import { fieldErrors, formErrors } from '../components/feedback';
 import { directGateway } from '../components/gateway';
+import '../components/ladder';
 import '../components/leaderboard';
+import { keepReceipt } from '../components/receipt';
+import '../components/results';
 import { emptyValue } from '../components/spec-form';
 import '../components/spec-form';
 import '../components/vote-controls';
-import { formatDate, formatNumber, t, timeLeft } from '../i18n';
+import { formatDate, t, timeLeft } from '../i18n';
 import { navigate } from '../router';
 import { session } from '../session';
 import { applyAccent } from '../theme';
@@ -70,10 +73,16 @@ class CampaignPage extends Page<Data> {
     return { campaign, mine: mine?.campaign ?? null, schema };
   }
 
-  private async refreshMine(): Promise<void> {
+  private async refreshMine(event?: Event): Promise<void> {
+    const receipt = (event as CustomEvent | undefined)?.detail?.receipt;
+    if (receipt) keepReceipt(this.params.id, receipt);
     if (!session.member || !this.data) return;
-    const mine = (await session.api.query(CampaignViewerDocument, { id: this.params.id })).campaign ?? null;
-    this.data = { ...this.data, mine };
+    // The page too: the vote may have moved the quorum's progress and the counts shown.
+    const [page, viewer] = await Promise.all([
+      session.api.query(CampaignPageDocument, { id: this.params.id, order: this.order }),
+      session.api.query(CampaignViewerDocument, { id: this.params.id }),
+    ]);
+    this.data = { ...this.data, campaign: page.campaign ?? this.data.campaign, mine: viewer.campaign ?? null };
   }
 
   private startProposal(schema: Schema): void {
@@ -160,21 +169,6 @@ class CampaignPage extends Page<Data> {
     </p>`;
   }
 
-  private results(c: Campaign) {
-    const r = c.results;
-    if (!r) return nothing;
-    return html`<section class="card" aria-labelledby="results-title">
-      <h2 id="results-title">${t('results.title')}</h2>
-      ${r.winner
-        ? html`<p class="lead">${t('results.winner')} <a href=${`/p/${r.winner.id}`}><strong>${r.winner.title}</strong></a></p>`
-        : html`<p>${t('results.noWinner')}</p>`}
-      <p>${r.quorumMet ? t('results.quorumMet', { count: r.voters }) : t('results.quorumMissed', { count: r.voters, quorum: c.voting.quorum })}</p>
-      <ol>${r.ranking.map((e) => html`<li>${e.proposal?.title ?? t('board.hidden')} — ${formatNumber(e.score)}</li>`)}</ol>
-      <p class="hint">${t('results.seal')} <code class="digest">${r.seal}</code> · ${formatDate(r.computedAt)}</p>
-      ${c.poweredBy ? html`<p class="powered">${t('widget.poweredBy', { partner: c.poweredBy })}</p>` : nothing}
-    </section>`;
-  }
-
   protected view(data: Data) {
     const c = data.campaign;
     if (!c) return html`<h1 tabindex="-1">${t('notFound.title')}</h1><p>${t('campaign.notFound')}</p>`;
@@ -201,7 +195,15 @@ class CampaignPage extends Page<Data> {
                   <progress id="quorum" max=${c.voting.quorum} .value=${Math.min(c.voters, c.voting.quorum)}></progress>`
               : html`<p>${t('campaign.votersSoFar', { count: c.voters })}</p>`}
           </section>
-          ${this.results(c)}
+          <bh-ladder-board campaign-id=${c.id}></bh-ladder-board>
+          ${c.results
+            ? html`<bh-results .results=${c.results} quorum=${c.voting.quorum} method=${c.voting.method}></bh-results>
+                ${c.poweredBy ? html`<p class="powered">${t('widget.poweredBy', { partner: c.poweredBy })}</p>` : nothing}`
+            : nothing}
+          ${session.member && mine?.viewerReceipt
+            ? html`<bh-receipt .api=${session.api} campaign-id=${c.id} ?closed=${c.phase === 'CLOSED'}
+                .receipt=${mine.viewerReceipt}></bh-receipt>`
+            : nothing}
           ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
           ${c.phase === 'SUBMISSIONS'
             ? member && data.schema
@@ -214,7 +216,7 @@ class CampaignPage extends Page<Data> {
           ${c.phase === 'VOTING' && c.voting.method === 'RANKED' && session.member
             ? html`<bh-ballot-ranked class="card" .gateway=${this.gateway} campaign-id=${c.id} .choices=${ballotChoices}
                 .saved=${mine?.viewerBallot?.ranking.map((p) => p.id) ?? []} .pending=${mine?.viewerBallot?.pending ?? false}
-                @bh-voted=${() => this.refreshMine()}></bh-ballot-ranked>`
+                @bh-voted=${(ev: Event) => this.refreshMine(ev)}></bh-ballot-ranked>`
             : nothing}
           <h2>${t('campaign.proposals')}</h2>
           <nav class="tabs" aria-label=${t('campaign.order')}>
@@ -223,7 +225,7 @@ class CampaignPage extends Page<Data> {
             )}
           </nav>
           ${c.proposals.nodes.length === 0 ? html`<p class="hint">${t('campaign.noProposals')}</p>` : nothing}
-          <ul class="plain" @bh-voted=${() => this.refreshMine()}>
+          <ul class="plain" @bh-voted=${(ev: Event) => this.refreshMine(ev)}>
             ${c.proposals.nodes.map(
               (p) => html`<li class="proposal-row">
                 <div class="grow">

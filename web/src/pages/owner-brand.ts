@@ -15,11 +15,15 @@ import {
 } from '../api/generated/graphql';
 import { FieldErrors } from '../api/errors';
 import { define } from '../components/base';
+import '../components/brand-members';
+import '../components/partner-admin';
 import { errorText, fieldErrors, formErrors } from '../components/feedback';
+import { ladderFieldset, ladderInput, ladderPaths, newLadderDraft } from '../components/ladder-settings';
 import { formatDate, t, type MessageKey } from '../i18n';
 import { navigate } from '../router';
 import { session } from '../session';
 import { applyAccent } from '../theme';
+import '../components/royalty-statement';
 import { phaseBadge } from './home';
 import { Page } from './page';
 
@@ -47,8 +51,10 @@ class OwnerBrandPage extends Page<Data> {
     method: 'APPROVAL' as VotingMethod, weighting: 'EQUAL' as Weighting,
     votesPerMember: '3', creditsPerMember: '100', quorum: '0', supportThreshold: '',
     minAccountAgeHours: '0', maxVoterShare: '', submissionsCloseAt: '', votingClosesAt: '',
-    partnerIds: [] as string[],
+    partnerIds: [] as string[], brandPercent: '', authorsPercent: '',
   };
+
+  private ladder = newLadderDraft();
 
   protected heading(data: Data | null): string {
     return data?.brand ? t('owner.brandConsole', { name: data.brand.name }) : t('owner.title');
@@ -161,7 +167,8 @@ class OwnerBrandPage extends Page<Data> {
     </div>`;
     const num = (v: string) => (v.trim() === '' ? null : Number(v));
     const shown = ['title', 'brief', 'category', 'specTemplate', 'customTemplate', 'submissionsCloseAt', 'votingClosesAt', 'partnerIds',
-      ...['method', 'weighting', 'votesPerMember', 'creditsPerMember', 'quorum', 'supportThreshold', 'minAccountAgeHours', 'maxVoterShare'].map((k) => `voting.${k}`)];
+      ...['method', 'weighting', 'votesPerMember', 'creditsPerMember', 'quorum', 'supportThreshold', 'minAccountAgeHours', 'maxVoterShare'].map((k) => `voting.${k}`),
+      'royalties.brandPercent', 'royalties.authorsPercent', ...ladderPaths(this.ladder)];
     return html`<form class="card" novalidate @submit=${(ev: SubmitEvent) => {
       ev.preventDefault();
       let customTemplate: unknown = null;
@@ -180,6 +187,10 @@ class OwnerBrandPage extends Page<Data> {
           customTemplate: c.specTemplate === 'custom' ? customTemplate : null,
           submissionsCloseAt: isoOf(c.submissionsCloseAt), votingClosesAt: isoOf(c.votingClosesAt),
           partnerIds: c.partnerIds,
+          royalties: c.brandPercent.trim() || c.authorsPercent.trim()
+            ? { brandPercent: c.brandPercent.trim().replace(',', '.') || '0', authorsPercent: c.authorsPercent.trim().replace(',', '.') || '0' }
+            : null,
+          ladder: ladderInput(this.ladder),
           voting: {
             method: c.method, weighting: c.weighting,
             votesPerMember: c.method === 'APPROVAL' ? num(c.votesPerMember) : null,
@@ -234,10 +245,17 @@ class OwnerBrandPage extends Page<Data> {
         ${field('minAccountAgeHours', 'owner.minAge', 'voting.minAccountAgeHours', 'number')}
         ${field('maxVoterShare', 'owner.maxShare', 'voting.maxVoterShare', 'number', 'owner.maxShareHint')}
       </fieldset>
+      ${ladderFieldset(this.ladder, e, () => this.requestUpdate())}
       <fieldset>
         <legend>${t('owner.schedule')}</legend>
         ${field('submissionsCloseAt', 'owner.submissionsClose', 'submissionsCloseAt', 'datetime-local')}
         ${field('votingClosesAt', 'owner.votingClose', 'votingClosesAt', 'datetime-local')}
+      </fieldset>
+      <fieldset>
+        <legend>${t('royalty.rules')}</legend>
+        <p class="hint">${t('royalty.rulesHint')}</p>
+        ${field('brandPercent', 'royalty.brandPercent', 'royalties.brandPercent', 'text')}
+        ${field('authorsPercent', 'royalty.authorsPercent', 'royalties.authorsPercent', 'text')}
       </fieldset>
       <fieldset aria-describedby="c-partners-error">
         <legend>${t('owner.partners')}</legend>
@@ -263,8 +281,11 @@ class OwnerBrandPage extends Page<Data> {
         <ul class="plain">${brand.campaigns.nodes.map((c) => html`<li><a class="grow" href=${`/owner/c/${c.id}`}>${c.title}</a> ${phaseBadge(c.phase)}</li>`)}</ul>
       </section>
       <div class="layout">
-        <div>${this.campaignForm(brand, data.partners)}</div>
+        <div>${this.campaignForm(brand, data.partners)}
+          <bh-partner-admin @bh-partners-changed=${() => this.load()}></bh-partner-admin></div>
         <div>${this.themeForm(brand)} ${this.originsForm(brand)}
+          <bh-brand-members slug=${brand.slug} brand-id=${brand.id}></bh-brand-members>
+          <bh-royalty-statement kind="brand" slug=${brand.slug} .api=${session.api}></bh-royalty-statement>
           <section class="card" aria-labelledby="modlog-title">
             <h2 id="modlog-title">${t('moderation.log')}</h2>
             ${brand.moderationLog.nodes.length === 0 ? html`<p class="hint">${t('moderation.none')}</p>` : nothing}

@@ -11,6 +11,10 @@ import {
   type CampaignConsoleQuery,
 } from '../api/generated/graphql';
 import { define } from '../components/base';
+import '../components/results';
+import '../components/comment-queue';
+import '../components/handoff-cancel';
+import '../components/ladder';
 import { fieldErrors, formErrors } from '../components/feedback';
 import { formatDate, formatDay, formatMoney, formatNumber, t } from '../i18n';
 import { session } from '../session';
@@ -52,7 +56,7 @@ class OwnerCampaignPage extends Page<Campaign> {
 
   private handoffs(c: NonNullable<Campaign>) {
     const list = c.handoffs.nodes;
-    if (!c.results) return nothing;
+    if (!c.results && list.length === 0) return nothing;
     return html`<section aria-labelledby="handoffs-title">
       <h2 id="handoffs-title">${t('handoff.compare')}</h2>
       ${list.length === 0 ? html`<p class="hint">${t('handoff.none')}</p>` : nothing}
@@ -77,6 +81,9 @@ class OwnerCampaignPage extends Page<Campaign> {
                     : nothing}`
               : html`<p class="hint">${t('handoff.waiting')}</p>`}
             ${h.demand.moq ? html`<p>${t('pledge.moq', { count: h.demand.pledgedUnits, moq: h.demand.moq })}</p>` : nothing}
+            ${['RECEIVED', 'ACKNOWLEDGED', 'QUOTED', 'ACCEPTED', 'IN_PRODUCTION'].includes(h.status)
+              ? html`<bh-handoff-cancel handoff-id=${h.id} partner=${h.partner.name} @bh-handoff-cancelled=${() => this.load()}></bh-handoff-cancel>`
+              : nothing}
           </article>`,
         )}
       </div>
@@ -93,18 +100,8 @@ class OwnerCampaignPage extends Page<Campaign> {
       ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
       ${formErrors(this.errors, ['reason'])}
       <p class="row">${this.phaseButton(c)}</p>
-      ${r
-        ? html`<section class="card" aria-labelledby="results-title">
-            <h2 id="results-title">${t('results.title')}</h2>
-            <p>${r.winner ? html`${t('results.winner')} <a href=${`/p/${r.winner.id}`}><strong>${r.winner.title}</strong></a>` : t('results.noWinner')}</p>
-            <p>${r.quorumMet ? t('results.quorumMet', { count: r.voters }) : t('results.quorumMissed', { count: r.voters, quorum: c.voting.quorum })}</p>
-            <table><caption>${t('results.ranking')}</caption>
-              <thead><tr><th scope="col">#</th><th scope="col">${t('results.proposal')}</th><th scope="col">${t('results.score')}</th></tr></thead>
-              <tbody>${r.ranking.map((e) => html`<tr><td>${e.rank}</td><td>${e.proposal?.title ?? '—'}</td><td class="num">${formatNumber(e.score)}</td></tr>`)}</tbody>
-            </table>
-            <p class="hint">${t('results.seal')} <code class="digest">${r.seal}</code> · ${formatDate(r.computedAt)}</p>
-          </section>`
-        : nothing}
+      ${r ? html`<bh-results .results=${r} quorum=${c.voting.quorum} method=${c.voting.method}></bh-results>` : nothing}
+      <bh-ladder-review campaign-id=${c.id} @bh-ladder-decided=${() => this.load()}></bh-ladder-review>
       ${this.handoffs(c)}
       <section class="card" aria-labelledby="queue-title">
         <h2 id="queue-title">${t('moderation.queue')}</h2>
@@ -126,7 +123,8 @@ class OwnerCampaignPage extends Page<Campaign> {
         <h3>${t('moderation.flags')}</h3>
         ${c.velocityFlags.length === 0 ? html`<p class="hint">${t('moderation.noFlags')}</p>` : nothing}
         <ul>${c.velocityFlags.map((f) => html`<li>${formatDate(f.raisedAt)} · ${f.proposal?.title ?? '—'} · ${t('moderation.flag', { count: f.newAccountVotes })}</li>`)}</ul>
-      </section>`;
+      </section>
+      <bh-comment-queue campaign-id=${c.id}></bh-comment-queue>`;
   }
 }
 

@@ -16,6 +16,8 @@ import {
 import { define } from '../components/base';
 import { fieldErrors, formErrors } from '../components/feedback';
 import '../components/spec-view';
+import '../components/fulfilment';
+import '../components/sales-report';
 import { formatDate, formatDay, formatMoney, formatNumber, t } from '../i18n';
 import { session } from '../session';
 import { Page } from './page';
@@ -162,6 +164,7 @@ class PartnerPage extends Page<Data> {
       </div>
       ${this.target === h.id ? formErrors(this.errors, this.quoteFields(h)) : nothing}
       ${['ACKNOWLEDGED', 'QUOTED'].includes(h.status) ? this.quoteForm(h) : nothing}
+      ${h.status === 'SHIPPED' ? html`<bh-sales-report .api=${session.api} handoff-id=${h.id}></bh-sales-report>` : nothing}
       ${early
         ? html`<details><summary>${t('partner.decline')}</summary>
             <div class="field"><label for=${`decline-${h.id}`}>${t('partner.declineReason')}</label>
@@ -170,6 +173,7 @@ class PartnerPage extends Page<Data> {
               @click=${() => this.act(h.id, async () => (await session.api.mutate(DeclineHandoffDocument, { input: { handoffId: h.id, reason: this.reasons.get(h.id) ?? '' } })).declineHandoff, t('partner.declined'))}>
               ${t('partner.decline')}</button></details>`
         : nothing}
+      ${h.status === 'SHIPPED' ? html`<bh-fulfilment handoff=${h.id}></bh-fulfilment>` : nothing}
       <details><summary>${t('partner.events')}</summary>
         <ol>${h.events.nodes.map((ev) => html`<li>#${ev.sequence} ${ev.type} · ${formatDate(ev.at)}</li>`)}</ol></details>
     </article>`;
@@ -193,6 +197,7 @@ class PartnerPage extends Page<Data> {
     const partner = data.viewer?.__typename === 'Partner' ? data.viewer : null;
     if (!partner) return html`<h1 tabindex="-1">${t('partner.title')}</h1>`;
     return html`<h1 tabindex="-1">${t('partner.console', { name: partner.name })}</h1>
+      <bh-partner-rating partner=${partner.id}></bh-partner-rating>
       ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
       ${this.secret ? html`<div class="notice" role="status"><p>${t('partner.shownOnce')}</p><code class="digest">${this.secret}</code></div>` : nothing}
       ${this.target === '' ? formErrors(this.errors) : nothing}

@@ -13,9 +13,11 @@ import {
   type ProposalPageQuery,
 } from '../api/generated/graphql';
 import { define } from '../components/base';
+import '../components/ladder';
 import { fieldErrors, formErrors } from '../components/feedback';
 import '../components/spec-form';
 import '../components/spec-view';
+import '../components/product-ratings';
 import { formatDate, formatMoney, formatNumber, t } from '../i18n';
 import { navigate } from '../router';
 import { session } from '../session';
@@ -177,7 +179,7 @@ class ProposalPage extends Page<Proposal> {
       <h1 tabindex="-1">${p.title}</h1>
       <p class="row">
         ${p.status !== 'ACTIVE' ? html`<span class="badge">${t(`status.${p.status}` as never)}</span>` : nothing}
-        <span class="hint">${t('proposal.by', { name: p.author.displayName })} · ${formatDate(p.createdAt)} ·
+        <span class="hint"><a href=${`/m/${p.author.id}`}>${t('proposal.by', { name: p.author.displayName })}</a> · ${formatDate(p.createdAt)} ·
           ${t('board.voters', { count: p.tally.voters })} · ${t('board.score', { score: formatNumber(p.tally.score) })}</span>
       </p>
       ${p.summary ? html`<p class="lead">${p.summary}</p>` : nothing}
@@ -190,6 +192,7 @@ class ProposalPage extends Page<Proposal> {
             <bh-spec-view .spec=${p.spec} template=${c.specTemplate}></bh-spec-view>
             <p class="hint">${t('proposal.digest')} <code class="digest">${p.specDigest}</code></p>
           </section>
+          <bh-ladder-progress proposal-id=${p.id}></bh-ladder-progress>
           ${this.revising ? this.revise(p) : nothing}
           <div class="row">
             ${mineToEdit && !this.revising
@@ -204,6 +207,7 @@ class ProposalPage extends Page<Proposal> {
                     (payload) => navigate(`/p/${payload.proposal!.id}`))}>${t('proposal.fork')}</button>`
               : nothing}
           </div>
+          ${p.status === 'WINNER' ? html`<bh-product-ratings proposal=${p.id}></bh-product-ratings>` : nothing}
           ${this.revisions(p)}
           <section aria-labelledby="comments-title">
             <h2 id="comments-title">${t('comment.title')}</h2>

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from brandhub.schema.community.types import MembershipType
     from brandhub.schema.partners.enums import HandoffStatusEnum
     from brandhub.schema.partners.types import HandoffType
+    from brandhub.schema.ratings.types import PartnerRatingType, ReputationType
+    from brandhub.schema.royalties.types import RoyaltyStatementType
 
 
 @strawberry.type(name="Member", description="A person with an account.")
@@ -47,6 +49,31 @@ class MemberType(Node):
         from brandhub.schema.community.embedding import memberships_of
 
         return await memberships_of(info, self.pk, is_self=self._is_self)
+
+    @strawberry.field(
+        description="Reputation computed now from the outcomes of the member's work, with each "
+        "component; reputation is the value REPUTATION-weighted votes read (kept up to date)."
+    )
+    async def reputation_breakdown(
+        self, info: Info[Context, None]
+    ) -> Annotated[ReputationType, strawberry.lazy("brandhub.schema.ratings.types")]:
+        from brandhub.schema.ratings.types import member_reputation
+
+        return await member_reputation(info, self.pk)
+
+    @strawberry.field(
+        description="Royalties owed to the member as an author, by booking date (both ends "
+        "included); only for the member themself (FORBIDDEN otherwise)."
+    )
+    async def royalty_statement(
+        self,
+        info: Info[Context, None],
+        start: Annotated[date, strawberry.argument(name="from")],
+        end: Annotated[date, strawberry.argument(name="to")],
+    ) -> Annotated[RoyaltyStatementType, strawberry.lazy("brandhub.schema.royalties.types")]:
+        from brandhub.schema.royalties.views import member_statement
+
+        return await member_statement(info, self.pk, start, end)
 
     @classmethod
     async def resolve_nodes(
@@ -103,6 +130,14 @@ class PartnerType(Node):
             categories=list(row.categories),
             row=row,
         )
+
+    @strawberry.field(description="Buyers' ratings across the partner's shipped products.")
+    async def rating(
+        self, info: Info[Context, None]
+    ) -> Annotated[PartnerRatingType, strawberry.lazy("brandhub.schema.ratings.types")]:
+        from brandhub.schema.ratings.types import partner_rating
+
+        return await partner_rating(info, self.pk)
 
     @strawberry.field(description="Only for the partner itself and its admin.")
     async def webhook_url(self, info: Info[Context, None]) -> str | None:

@@ -15,6 +15,8 @@ from brandhub.schema.community.enums import (
     VotingMethodEnum,
     WeightingEnum,
 )
+from brandhub.schema.ladder.inputs import LadderInput
+from brandhub.schema.royalties.inputs import RoyaltyRulesInput
 from brandhub.voting.weights import WeightingPolicy
 
 
@@ -79,6 +81,12 @@ class CreateCampaignInput:
     partner_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Partners invited to receive the winning spec (one or several)."
     )
+    royalties: RoyaltyRulesInput | None = strawberry.field(
+        default=None, description="Royalty rules (changeable until voting opens)."
+    )
+    ladder: LadderInput | None = strawberry.field(
+        default=None, description="Run as a support ladder (APPROVAL, no votingClosesAt)."
+    )
 
 
 @strawberry.input
@@ -116,6 +124,6 @@ class AddCommentInput:
 
 @strawberry.input
 class ModerateInput:
-    target_id: strawberry.ID = strawberry.field(description="A Proposal or Comment id.")
+    target_id: strawberry.ID = strawberry.field(description="A Proposal, Comment or Rating id.")
     action: ModerationActionEnum  # type: ignore[valid-type]
     reason: str

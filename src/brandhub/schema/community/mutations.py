@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from brandhub.community import brands, campaigns, moderation, proposals
 from brandhub.community.models import Comment, Phase
 from brandhub.errors import NotFound
+from brandhub.ladder.service import configure as configure_ladder
+from brandhub.ratings import service as rating_service
+from brandhub.ratings.models import ProductRating
+from brandhub.royalties import rules as royalty_rules
 from brandhub.schema.community.inputs import (
     AddCommentInput,
     CampaignIdInput,
@@ -32,6 +38,9 @@ from brandhub.schema.errors import UserError
 from brandhub.schema.partners.ids import partner_pks
 from brandhub.schema.payloads import perform
 from brandhub.schema.relay import from_global_id, require_pk
+
+if TYPE_CHECKING:
+    from brandhub.schema.ratings.types import RatingType
 
 
 @strawberry.type
@@ -68,6 +77,7 @@ class CommentPayload:
 class ModeratePayload:
     proposal: ProposalType | None = None
     comment: CommentType | None = None
+    rating: Annotated[RatingType, strawberry.lazy("brandhub.schema.ratings.types")] | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -153,7 +163,7 @@ class CommunityMutation:
     ) -> CampaignPayload:
         async def work(session):
             v = input.voting
-            return await campaigns.create_campaign(
+            campaign = await campaigns.create_campaign(
                 session,
                 actor=await info.context.member(session),
                 brand_id=require_pk(input.brand_id, "Brand", "brandId"),
@@ -178,6 +188,26 @@ class CommunityMutation:
                 now=info.context.now(),
                 partner_ids=partner_pks(input.partner_ids),
             )
+            if input.royalties is not None:
+                await royalty_rules.put_rules(
+                    session,
+                    campaign=campaign,
+                    rules=royalty_rules.Percentages(
+                        brand=input.royalties.brand_percent,
+                        authors=input.royalties.authors_percent,
+                    ),
+                    now=info.context.now(),
+                    field=["royalties"],
+                )
+            if input.ladder is not None:
+                await configure_ladder(
+                    session,
+                    campaign=campaign,
+                    initial_days=input.ladder.initial_days,
+                    stages=input.ladder.to_stages(),
+                    now=info.context.now(),
+                )
+            return campaign
 
         row, errors = await perform(info, work)
         return CampaignPayload(campaign=CampaignType.from_row(row) if row else None, errors=errors)
@@ -277,8 +307,17 @@ class CommunityMutation:
     async def moderate(self, info: Info[Context, None], input: ModerateInput) -> ModeratePayload:
         async def work(session):
             decoded = from_global_id(input.target_id)
-            if decoded is None or decoded[0] not in ("Proposal", "Comment"):
-                raise NotFound("No such proposal or comment.", field=["targetId"])
+            if decoded is None or decoded[0] not in ("Proposal", "Comment", "Rating"):
+                raise NotFound("No such proposal, comment or rating.", field=["targetId"])
+            if decoded[0] == "Rating":
+                return await rating_service.moderate_rating(
+                    session,
+                    actor=await info.context.member(session),
+                    rating_id=decoded[1],
+                    hide=input.action == moderation.Action.HIDE,
+                    reason=input.reason,
+                    now=info.context.now(),
+                )
             return await moderation.moderate(
                 session,
                 actor=await info.context.member(session),
@@ -290,6 +329,10 @@ class CommunityMutation:
             )
 
         row, errors = await perform(info, work)
+        if isinstance(row, ProductRating):
+            from brandhub.schema.ratings.types import RatingType
+
+            return ModeratePayload(rating=RatingType.from_row(row), errors=errors)
         if isinstance(row, Comment):
             return ModeratePayload(comment=CommentType.from_row(row), errors=errors)
         return ModeratePayload(proposal=ProposalType.from_row(row) if row else None, errors=errors)

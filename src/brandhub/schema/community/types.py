@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -15,6 +15,7 @@ from brandhub.community.models import (
     Brand,
     Campaign,
     Comment,
+    Membership,
     ModerationAction,
     Phase,
     Proposal,
@@ -44,6 +45,7 @@ from brandhub.schema.relay import (
     page,
     to_global_id,
 )
+from brandhub.schema.royalties.types import RoyaltyRulesType, RoyaltyStatementType
 from brandhub.schema.voting.types import (
     BallotType,
     RankedProposalType,
@@ -59,7 +61,9 @@ from brandhub.voting.methods import VotingMethod
 from brandhub.voting.ranking import TIE_BREAK, RankOrder
 
 if TYPE_CHECKING:
+    from brandhub.schema.ladder.types import LadderType, ProposalLadderType
     from brandhub.schema.partners.types import DemandType, HandoffType, PledgeType
+    from brandhub.schema.ratings.types import ProductRatingsType
 
 ProposalOrder = strawberry.enum(
     RankOrder,
@@ -131,6 +135,20 @@ class BrandType(Node):
             owner_id=row.owner_id,
         )
 
+    @strawberry.field(
+        description="Royalties owed to the brand, by booking date (both ends included); "
+        "only for its owners (FORBIDDEN otherwise)."
+    )
+    async def royalty_statement(
+        self,
+        info: Info[Context, None],
+        start: Annotated[date, strawberry.argument(name="from")],
+        end: Annotated[date, strawberry.argument(name="to")],
+    ) -> RoyaltyStatementType:
+        from brandhub.schema.royalties.views import brand_statement
+
+        return await brand_statement(info, self.pk, start, end)
+
     @strawberry.field
     async def owner(self, info: Info[Context, None]) -> MemberType:
         return await load_member(info, self.owner_id)
@@ -171,6 +189,20 @@ class BrandType(Node):
             rows = await reads.moderation_log(session, self.pk, offset=p.offset, limit=p.limit)
         return connection(rows, p, ModerationEntryType.from_row)
 
+    @strawberry.field(
+        description="Who belongs to the brand and with what role (owners first); moderators "
+        "and owners only."
+    )
+    async def members(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[MembershipType]:
+        if not await moderates(info, self.pk):
+            raise forbidden("Only the brand's moderators and owners can list its members.")
+        p = page(first, after)
+        async with info.context.db.read() as session:
+            rows = await reads.members_of(session, self.pk, offset=p.offset, limit=p.limit)
+        return connection(rows, p, MembershipType.from_row)
+
 
 @strawberry.type(name="Membership")
 class MembershipType:
@@ -178,6 +210,12 @@ class MembershipType:
     joined_at: datetime
     brand_id: strawberry.Private[int]
     member_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Membership) -> MembershipType:
+        return cls(
+            role=row.role, joined_at=row.joined_at, brand_id=row.brand_id, member_id=row.member_id
+        )
 
     @strawberry.field
     async def brand(self, info: Info[Context, None]) -> BrandType:
@@ -304,6 +342,12 @@ class CampaignType(Node):
 
         return await campaign_voters(info, self.pk)
 
+    @strawberry.field(description="Royalty rules, set by the owner before voting opens.")
+    async def royalty_rules(self, info: Info[Context, None]) -> RoyaltyRulesType | None:
+        from brandhub.schema.royalties.views import campaign_rules
+
+        return await campaign_rules(info, self.pk)
+
     @strawberry.field(description="The stored result; null until the campaign closes.")
     async def results(self, info: Info[Context, None]) -> ResultsType | None:
         from brandhub.schema.voting.views import results
@@ -355,6 +399,14 @@ class CampaignType(Node):
         from brandhub.schema.partners.views import campaign_powered_by
 
         return await campaign_powered_by(info, self.row)
+
+    @strawberry.field(description="The support ladder, when the campaign runs as one.")
+    async def ladder(
+        self, info: Info[Context, None]
+    ) -> Annotated[LadderType, strawberry.lazy("brandhub.schema.ladder.types")] | None:
+        from brandhub.schema.ladder.views import campaign_ladder
+
+        return await campaign_ladder(info, self.pk)
 
     @strawberry.field(description="Partner handoffs: all for brand owners, its own for a partner.")
     async def handoffs(
@@ -483,6 +535,15 @@ class ProposalType(Node):
         row = await info.context.loaders.latest_revision.load(self.pk)
         return RevisionType.from_row(row)
 
+    @strawberry.field(description="Its climb, in a ladder campaign once voting opened.")
+    async def ladder(
+        self, info: Info[Context, None]
+    ) -> Annotated[ProposalLadderType, strawberry.lazy("brandhub.schema.ladder.types")] | None:
+        from brandhub.schema.ladder.views import proposal_ladder
+
+        campaign = await info.context.loaders.campaign.load(self.row.campaign_id)
+        return await proposal_ladder(info, campaign, self.pk)
+
     @strawberry.field(description="Live totals, kept incrementally as votes are cast.")
     async def tally(self, info: Info[Context, None]) -> TallyType:
         return await tally_of(info, self.pk)
@@ -511,6 +572,14 @@ class ProposalType(Node):
         from brandhub.schema.partners.views import viewer_pledges
 
         return await viewer_pledges(info, self.pk)
+
+    @strawberry.field(description="Verified buyers' ratings, once the product has shipped.")
+    async def ratings(
+        self, info: Info[Context, None]
+    ) -> Annotated[ProductRatingsType, strawberry.lazy("brandhub.schema.ratings.types")] | None:
+        from brandhub.schema.ratings.types import product_ratings
+
+        return await product_ratings(info, self.row)
 
     @strawberry.field(description="Every revision, oldest first.")
     async def revisions(
@@ -555,9 +624,9 @@ class ModerationEntryType:
             moderator_id=row.moderator_id,
         )
 
-    @strawberry.field(description="Global id of the proposal or comment acted on.")
+    @strawberry.field(description="Global id of the proposal, comment or rating acted on.")
     def target_id(self) -> strawberry.ID:
-        type_name = "Proposal" if self.target_type == "PROPOSAL" else "Comment"
+        type_name = self.target_type.capitalize()  # PROPOSAL, COMMENT or RATING
         return strawberry.ID(to_global_id(type_name, self.target_pk))
 
     @strawberry.field

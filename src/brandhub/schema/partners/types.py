@@ -38,6 +38,7 @@ from brandhub.schema.partners.enums import (
     PledgeStatusEnum,
 )
 from brandhub.schema.relay import Connection, Node, NodeID, connection, nodes_by_pk, page
+from brandhub.schema.royalties.types import RoyaltyRulesType, SalesReportType
 from brandhub.schema.voting.types import SignedSealType
 
 
@@ -234,6 +235,34 @@ class HandoffType(Node):
             moq_reached=d.moq_reached,
         )
 
+    @strawberry.field(
+        description="The product's active pledges, oldest first, to fulfil once it has shipped "
+        "(the buyers stay anonymous)."
+    )
+    async def pledges(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[PledgeType]:
+        from brandhub.ratings.reads import active_pledges
+
+        p = page(first, after)
+        async with info.context.db.read() as session:
+            rows = await active_pledges(
+                session, self.row.proposal_id, offset=p.offset, limit=p.limit
+            )
+        return connection(rows, p, PledgeType.from_row)
+
+    @strawberry.field(description="The campaign's royalty rules, frozen with this handoff.")
+    async def royalty_rules(self, info: Info[Context, None]) -> RoyaltyRulesType | None:
+        from brandhub.schema.royalties.views import handoff_rules
+
+        return await handoff_rules(info, self.pk)
+
+    @strawberry.field(description="Sales the partner reported, oldest first.")
+    async def sales_reports(self, info: Info[Context, None]) -> list[SalesReportType]:
+        from brandhub.schema.royalties.views import handoff_reports
+
+        return await handoff_reports(info, self.pk)
+
     @strawberry.field(description="Every event, in sequence order.")
     async def events(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
@@ -251,6 +280,9 @@ class PledgeType(Node):
     status: PledgeStatusEnum  # type: ignore[valid-type]
     created_at: datetime
     cancelled_at: datetime | None
+    fulfilled_at: datetime | None = strawberry.field(
+        description="When the partner marked it delivered (the member may then rate)."
+    )
     proposal_pk: strawberry.Private[int]
 
     @classmethod
@@ -269,6 +301,7 @@ class PledgeType(Node):
             status=row.status,
             created_at=row.created_at,
             cancelled_at=row.cancelled_at,
+            fulfilled_at=row.fulfilled_at,
             proposal_pk=row.proposal_id,
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from brandhub.ladder.tasks import after_vote
 from brandhub.schema.community.inputs import CampaignIdInput
 from brandhub.schema.community.mutations import CampaignPayload
 from brandhub.schema.community.types import CampaignType
@@ -66,6 +67,13 @@ class VotingMutation:
 
         result, errors = await perform(info, work)
         if result is not None:
+            await after_vote(
+                info.context.db,
+                campaign_id=result.campaign_id,
+                proposal_id=result.proposal_id,
+                supporters=result.score,
+                now=info.context.now(),
+            )
             await announce(info.context.state, campaign_id=result.campaign_id)
         return _vote_payload(result, errors)
 
@@ -82,6 +90,13 @@ class VotingMutation:
 
         result, errors = await perform(info, work)
         if result is not None:
+            await after_vote(
+                info.context.db,
+                campaign_id=result.campaign_id,
+                proposal_id=result.proposal_id,
+                supporters=result.score,
+                now=info.context.now(),
+            )
             await announce(info.context.state, campaign_id=result.campaign_id)
         return _vote_payload(result, errors)
 

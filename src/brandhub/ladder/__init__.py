@@ -1,0 +1,1 @@
+"""The support ladder: proposals climb supporter stages that extend their deadline."""

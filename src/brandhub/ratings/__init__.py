@@ -1,0 +1,1 @@
+"""After the product ships: fulfilled pledges, verified-buyer ratings, reputation from outcomes."""

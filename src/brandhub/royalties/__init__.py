@@ -1,0 +1,1 @@
+"""After the product ships: royalty rules, sales reports, the double-entry ledger, statements."""

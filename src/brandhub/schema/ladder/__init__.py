@@ -1,0 +1,1 @@
+"""GraphQL types and mutations of the support ladder."""

@@ -1,0 +1,1 @@
+"""GraphQL adapter of the ratings domain: fulfilment, ratings, reputation."""

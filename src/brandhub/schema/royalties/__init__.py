@@ -1,0 +1,1 @@
+"""GraphQL of royalties: rules, sales reports, statements."""
