@@ -312,3 +312,31 @@ def test_a_shared_result_is_encoded_once_and_spliced_into_each_message():
     assert json.loads(first) == {"id": "a", "type": "next", "payload": {"data": shared}}
     assert json.loads(second)["id"] == 'b"' and json.loads(second)["payload"]["data"] == shared
     assert list(view.shared_json._texts) == [id(shared)]
+
+
+class TestPacing:
+    """The next push waits for the audience to take the last one (bookkeeping, no clock)."""
+
+    async def test_a_push_counts_as_sent_once_every_watcher_came_back_or_left(self):
+        from brandhub.broadcast import Broadcast
+        from brandhub.voting.live import LiveBoards, _CampaignFeed
+
+        boards = LiveBoards(None, Broadcast())  # type: ignore[arg-type]
+        feed = _CampaignFeed.__new__(_CampaignFeed)
+        feed.boards, feed.campaign_id, feed.latest = boards, 1, None
+        feed.watchers, feed.sending, feed.all_sent = set(), set(), asyncio.Event()
+        slow, quick, leaving = _Watcher(feed), _Watcher(feed), _Watcher(feed)
+        feed.watchers |= {slow, quick, leaving}
+        feed.publish(Snapshot(1, None, None, []))  # type: ignore[arg-type]
+        assert not feed.all_sent.is_set()
+        assert (await quick.next()).version == 1
+        waiting = asyncio.ensure_future(quick.next())  # asks again: its push was sent
+        await asyncio.sleep(0)
+        boards._leave(feed, leaving)
+        assert not feed.all_sent.is_set()  # the slow one is still sending
+        assert (await slow.next()).version == 1
+        again = asyncio.ensure_future(slow.next())
+        await asyncio.sleep(0)
+        assert feed.all_sent.is_set()
+        for task in (waiting, again):
+            task.cancel()
