@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -15,11 +16,19 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+)
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from brandhub.audit_http import KEYS_PATH, audit_file, published_keys
 from brandhub.auth.passwords import Passwords
@@ -30,37 +39,142 @@ from brandhub.client_address import trusted_networks
 from brandhub.cross_origin import ORIGIN_REGISTERED, CrossOrigin, OriginAllowlist
 from brandhub.database_errors import explain
 from brandhub.db import Database
+from brandhub.going_away import Connections
 from brandhub.jobs.arq_queue import ArqQueue
 from brandhub.jobs.inprocess import InProcessRunner
 from brandhub.jobs.registry import JobContext
 from brandhub.request_json import NestedTooDeeply, decode
-from brandhub.schema import build_schema
+from brandhub.schema import build_schema, persisted
 from brandhub.schema.context import Context, bearer
 from brandhub.schema.metrics import Metrics, operation_metrics
+from brandhub.schema.persisted import PersistedDocuments
+from brandhub.schema.shared_events import SharedJson
 from brandhub.settings import Settings
 from brandhub.site import Site
 from brandhub.state import AppState
 from brandhub.voting import keys
+from brandhub.voting.live import LiveBoards
 from brandhub.voting.writer import VoteWriter
 from brandhub.web_middleware import BodyLimit, HttpMetrics, RequestLog
 
 log = logging.getLogger("brandhub")
+SUBSCRIPTION_PROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL, GRAPHQL_SSE_PROTOCOL)
 
 
 class GraphQLApp(GraphQL):
-    """Strawberry's ASGI view with brandhub's context and JSON nesting limit."""
+    """Strawberry's ASGI view with brandhub's context, JSON nesting limit, persisted queries
+    and caching headers."""
 
-    def __init__(self, *args: Any, max_json_depth: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, max_json_depth: int, public_cache_seconds: int, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.max_json_depth = max_json_depth
+        self.public_cache_seconds = public_cache_seconds
+        self.documents = PersistedDocuments()
+        self.shared_json = SharedJson()
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if isinstance(request, WebSocket):
+            connections = request.app.state.brandhub.connections
+            with connections.websocket(request):
+                return await super().run(request, context, root_value)
+        response = await super().run(request, context, root_value)
+        if isinstance(request, Request) and not isinstance(response, StreamingResponse):
+            response = persisted.cache_headers(
+                request,
+                response,
+                credential=bearer(request),
+                public_seconds=self.public_cache_seconds,
+            )
+        return response
+
+    async def create_streaming_response(
+        self, request: Any, stream: Any, sub_response: Any, headers: Any
+    ) -> Response:
+        """SSE: the stream ends properly when the process goes away."""
+        connections = request.app.state.brandhub.connections
+        return await super().create_streaming_response(
+            request, connections.stream(stream), sub_response, headers
+        )
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        response.cacheable = isinstance(response_data, dict) and not response_data.get("errors")  # type: ignore[attr-defined]
+        return response
+
+    async def execute_operation(
+        self,
+        request: Any,
+        request_adapter: Any,
+        request_data: Any,
+        context: Any,
+        root_value: Any,
+        sub_response: Any,
+    ) -> Any:
+        """Resolve ``extensions.persistedQuery``: run the kept document, or keep a new one."""
+        digest = None
+        if isinstance(request_data, GraphQLRequestData):
+            digest = persisted.requested_hash(request_data.extensions)
+        if digest is None:
+            return await super().execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
+        state: AppState = request.app.state.brandhub
+        store = (state.redis, state.settings.redis_namespace)
+        sent = request_data.query
+        if sent is None:
+            document = await self.documents.get(digest, *store)
+            if document is None:
+                return ExecutionResult(data=None, errors=[persisted.not_found_error()])
+            request_data = dataclasses.replace(request_data, query=document)
+        elif persisted.digest_of(sent) != digest:
+            raise HTTPException(400, "provided sha does not match query")
+        request.scope[persisted.SCOPE_KEY] = digest
+        result = await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+        errors = getattr(result, "errors", None) or ()
+        if sent is not None and not any(error.path is None for error in errors):
+            await self.documents.put(digest, sent, *store)  # it parsed and validated
+        return result
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         state: AppState = request.app.state.brandhub
         return Context(request=request, response=response, state=state, credential=bearer(request))
 
+    def _get_stream_transport_from_headers(self, headers: Any) -> Any:
+        """A stream only for clients that ask for nothing else: urql lists text/event-stream
+        beside JSON in every Accept, and its queries must keep getting plain JSON."""
+        accept = headers.get("accept", "")
+        if any(kind in accept for kind in ("application/json", "application/graphql-response")):
+            return None
+        return super()._get_stream_transport_from_headers(headers)
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """GraphiQL is served by ``GraphiQLOrAPI``: a GET here is always an operation (a
+        persisted one may carry no ``query``)."""
+        return False
+
     def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
         """Cross-origin sockets reach here only once CrossOrigin found their origin registered."""
         return bool(request.scope.get(ORIGIN_REGISTERED))
+
+    def encode_json(self, data: object) -> str:
+        """JSON of a response or message; a pushed result shared by many subscribers (the same
+        ``data`` object: SharedEventExecutor) is encoded once and spliced into each message."""
+        if (
+            isinstance(data, dict)
+            and data.get("type") == "next"
+            and isinstance(data.get("id"), str)
+        ):
+            payload = data.get("payload")
+            if isinstance(payload, dict) and payload.keys() == {"data"}:
+                body = self.shared_json.encode(payload)
+                return f'{{"id":{json.dumps(data["id"])},"type":"next","payload":{body}}}'
+        if isinstance(data, dict) and data.keys() == {"data"}:  # an SSE event, or a response
+            return self.shared_json.encode(data)
+        return json.dumps(data, separators=(",", ":"))
 
     def decode_json(self, data: str | bytes) -> object:
         """Bodies and websocket messages alike (a websocket closes on a refused message)."""
@@ -158,8 +272,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = GraphQLApp(
         schema,
         graphql_ide=None,
-        allow_queries_via_get=False,
+        # Queries (never mutations: 400) over GET, so public reads can be cached.
+        allow_queries_via_get=True,
         max_json_depth=settings.max_json_depth,
+        public_cache_seconds=settings.public_cache_seconds,
+        # WebSockets, and GraphQL over SSE for widgets behind proxies that block them.
+        subscription_protocols=SUBSCRIPTION_PROTOCOLS,
     )
     site = Site(settings.web_dist_path)
 
@@ -200,6 +318,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             tasks=settings.vote_writer_tasks or (1 if settings.is_sqlite else 2),
         )
         state.votes.start()
+        state.boards = LiveBoards(db, state.broadcast, on_read=metrics.board_reads.inc)
+        state.connections = Connections()
+        state.connections.on_signals()
         await _ensure_signing_key(state)
         await state.broadcast.start()
         await _check_database(db)
@@ -210,6 +331,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await state.votes.stop()
+            state.connections.restore_signals()
+            await state.boards.stop()
             await state.broadcast.stop()
             if runner is not None:
                 await runner.stop()

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     embed_origins_ttl_seconds: float = 10.0
     introspection: bool = True
     max_body_bytes: int = 1024 * 1024
+    # max-age of anonymous GETs of persisted queries (public reads a CDN may share).
+    public_cache_seconds: int = 5
     # Arrays and objects nested deeper than this in a request body are refused with 400.
     max_json_depth: int = 100
     max_query_depth: int = 10

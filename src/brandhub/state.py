@@ -18,6 +18,8 @@ from brandhub.settings import Settings
 
 if TYPE_CHECKING:
     from brandhub.cross_origin import OriginAllowlist
+    from brandhub.going_away import Connections
+    from brandhub.voting.live import LiveBoards
     from brandhub.voting.writer import VoteWriter
 
 
@@ -34,6 +36,8 @@ class AppState:
     redis: Any = None
     broadcast: Broadcast = field(default_factory=Broadcast)
     embed_origins: OriginAllowlist | None = None
+    boards: LiveBoards | None = None
+    connections: Connections | None = None
     trusted_proxies: tuple[Network, ...] = ()
     votes: VoteWriter | None = None
     principals: PrincipalCache = field(default_factory=lambda: PrincipalCache(seconds=0, size=0))

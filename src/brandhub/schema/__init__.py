@@ -36,6 +36,7 @@ from brandhub.schema.partners.queries import PartnerQuery
 from brandhub.schema.ratings.mutations import RatingsMutation
 from brandhub.schema.royalties.mutations import RoyaltyMutation
 from brandhub.schema.scalars import SCALAR_OVERRIDES
+from brandhub.schema.shared_events import SharedEventExecutor
 from brandhub.schema.voting.live import VotingSubscription
 from brandhub.schema.voting.mutations import VotingMutation
 from brandhub.settings import Settings
@@ -106,6 +107,7 @@ def build_schema(
         extensions=extensions,
         scalar_overrides=SCALAR_OVERRIDES,
         config=StrawberryConfig(auto_camel_case=True),
+        execution_context_class=SharedEventExecutor,
     )
     guard_arguments(schema._schema)
     return schema

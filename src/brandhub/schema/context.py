@@ -49,6 +49,11 @@ class Context:
         self.loaders = Loaders(self.state.db)
 
     @property
+    def anonymous(self) -> bool:
+        """True when the request carries no credential at all (nothing viewer-specific)."""
+        return not (self.credential or bearer(self.request, self.connection_params))
+
+    @property
     def db(self):
         return self.state.db
 

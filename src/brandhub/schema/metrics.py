@@ -36,6 +36,12 @@ class Metrics:
             ["operation", "type", "outcome"],
             registry=self.registry,
         )
+        self.board_reads = Counter(
+            "brandhub_live_board_reads_total",
+            "Leaderboard snapshots read for live pushes: one per change per watched campaign "
+            "per process, whatever the number of subscribers.",
+            registry=self.registry,
+        )
         self._names: set[str] = set()
 
     def operation_label(self, name: str | None) -> str:

@@ -1,7 +1,8 @@
 // The GraphQL client: one place decides the exchanges (add persisted queries or another
 // transport here) and how failures become messages a person understands.
 import { Client, fetchExchange, subscriptionExchange, type Exchange } from '@urql/core';
-import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { persistedExchange } from '@urql/exchange-persisted';
+import { LiveTransport, type Transport } from './live';
 import type { TypedDocumentString } from './generated/graphql';
 
 export type Failure = 'network' | 'unauthenticated' | 'forbidden' | 'not-found' | 'unexpected';
@@ -25,16 +26,21 @@ export interface ApiOptions {
   credential?: () => string | null;
   /** Called when the server says the credential is no longer valid. */
   onExpired?: () => void;
+  /** The subscription transport to start with (WebSocket; SSE if sockets fail). */
+  transport?: Transport;
 }
 
-/** The exchanges of every client; persisted queries and transport fallbacks go here. */
-export function exchangesFor(ws: () => WsClient): Exchange[] {
+/** The exchanges of every client: queries as persisted queries over GET (cacheable, the
+ * document sent only when the server does not know its hash yet), subscriptions over the
+ * live transport (WebSocket, or SSE where sockets are blocked). */
+export function exchangesFor(live: () => LiveTransport): Exchange[] {
   return [
+    persistedExchange({ preferGetForPersistedQueries: 'within-url-limit' }),
     fetchExchange,
     subscriptionExchange({
       forwardSubscription: (request) => ({
         subscribe: (sink) => ({
-          unsubscribe: ws().subscribe({ ...request, query: request.query ?? '' }, sink),
+          unsubscribe: live().subscribe({ ...request, query: request.query ?? '' }, sink),
         }),
       }),
     }),
@@ -46,12 +52,17 @@ type Doc<R, V> = TypedDocumentString<R, V>;
 /** Queries, mutations and subscriptions against the public API, typed by codegen. */
 export class Api {
   readonly client: Client;
-  private ws: WsClient | null = null;
+  readonly live: LiveTransport;
 
   constructor(private readonly options: ApiOptions) {
+    this.live = new LiveTransport(
+      options.endpoint,
+      () => options.credential?.() ?? null,
+      options.transport,
+    );
     this.client = new Client({
       url: options.endpoint,
-      exchanges: exchangesFor(() => this.socket()),
+      exchanges: exchangesFor(() => this.live),
       requestPolicy: 'network-only',
       preferGetMethod: false,
       fetchOptions: () => {
@@ -61,28 +72,10 @@ export class Api {
     });
   }
 
-  /** Forget the socket (e.g. after signing in or out, so it reconnects with the new credential). */
+  /** Forget the live connections (e.g. after signing in or out, so they reconnect with the
+   * new credential). */
   reconnect(): void {
-    this.ws?.dispose();
-    this.ws = null;
-  }
-
-  private socket(): WsClient {
-    if (!this.ws) {
-      const url = new URL(this.options.endpoint, location.href);
-      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-      this.ws = createWsClient({
-        url: url.toString(),
-        lazy: true,
-        retryAttempts: 20,
-        shouldRetry: () => true,
-        connectionParams: () => {
-          const credential = this.options.credential?.();
-          return credential ? { authorization: `Bearer ${credential}` } : {};
-        },
-      });
-    }
-    return this.ws;
+    this.live.reconnect();
   }
 
   async query<R, V extends Record<string, unknown>>(doc: Doc<R, V>, variables: V): Promise<R> {

@@ -1,9 +1,13 @@
-"""The live leaderboard: announcements after commit, and the ``leaderboard`` subscription."""
+"""The live leaderboard: announcements after commit, and the ``leaderboard`` subscription.
+
+Every subscriber of a campaign in a process is served from one shared snapshot per change
+(``brandhub.voting.live``): the standings and the proposal rows they show are primed into
+the subscriber's own loaders, so pushing to N subscribers costs one database read, not N.
+Viewer-specific fields resolve with the subscriber's own context, never from the snapshot.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncGenerator
 
 import strawberry
@@ -12,17 +16,14 @@ from strawberry.types import Info
 from brandhub.schema.context import Context
 from brandhub.schema.errors import PublicError
 from brandhub.schema.relay import MAX_PAGE_SIZE, decode_id
+from brandhub.schema.shared_events import SharedPage
 from brandhub.schema.voting.types import RankedProposalType
 from brandhub.state import AppState
 from brandhub.voting import reads
+from brandhub.voting.live import Snapshot, channel
 from brandhub.voting.ranking import RankOrder
 
-# Votes arriving within this many seconds are coalesced into one leaderboard push.
-COALESCE_SECONDS = 0.05
-
-
-def channel(campaign_id: int) -> str:
-    return f"leaderboard:{campaign_id}"
+__all__ = ["VotingSubscription", "announce", "channel"]
 
 
 async def announce(state: AppState, *, campaign_id: int) -> None:
@@ -31,7 +32,7 @@ async def announce(state: AppState, *, campaign_id: int) -> None:
 
 
 async def top(info: Info[Context, None], campaign_id: int, first: int) -> list[RankedProposalType]:
-    """The first ``first`` standings of a campaign under TOP."""
+    """The first ``first`` standings of a campaign under TOP (a query's own read)."""
     row = await info.context.loaders.campaign.load(campaign_id)
     async with info.context.db.read() as session:
         standings = await reads.standings(session, row, order=RankOrder.TOP, now=info.context.now())
@@ -39,6 +40,30 @@ async def top(info: Info[Context, None], campaign_id: int, first: int) -> list[R
         RankedProposalType.of(s.rank, s.proposal_id, s.score, s.tied, s.tally)
         for s in standings[:first]
     ]
+
+
+def page_of(info: Info[Context, None], snapshot: Snapshot, first: int) -> list[RankedProposalType]:
+    """The first ``first`` standings of a shared snapshot, its rows primed into this
+    subscriber's loaders (so resolving them reads nothing more). Anonymous subscribers get
+    one shared page per snapshot and size (executed once per document: SharedEventExecutor)."""
+    if info.context.anonymous:
+        shared = snapshot.pages.get(first)
+        if shared is None:
+            shared = snapshot.pages[first] = SharedPage(ranked(info, snapshot, first))
+        return shared
+    return ranked(info, snapshot, first)
+
+
+def ranked(info: Info[Context, None], snapshot: Snapshot, first: int) -> list[RankedProposalType]:
+    """The page's entries, with the snapshot primed into this subscriber's loaders."""
+    loaders = info.context.loaders
+    campaign_id = snapshot.campaign.id
+    loaders.campaign.prime(campaign_id, snapshot.campaign, force=True)
+    loaders.board.prime(campaign_id, snapshot.board, force=True)
+    page = snapshot.standings[:first]
+    loaders.tally.prime_many({s.proposal_id: s.tally for s in page}, force=True)
+    loaders.proposal.prime_many(snapshot.proposals, force=True)
+    return [RankedProposalType.of(s.rank, s.proposal_id, s.score, s.tied, s.tally) for s in page]
 
 
 @strawberry.type
@@ -53,19 +78,11 @@ class VotingSubscription:
         if pk is None or await visible_campaign(info, pk) is None:
             raise PublicError("No such campaign.", "NOT_FOUND")
         first = max(1, min(first, MAX_PAGE_SIZE))
-        changes = info.context.state.broadcast.changes(channel(pk))
-        waiting = asyncio.ensure_future(anext(changes))
+        boards = info.context.state.boards
+        assert boards is not None, "the app's lifespan creates the live boards"
+        watch = await boards.watch(pk)
         try:
-            yield await top(info, pk, first)
-            while True:
-                await waiting
-                # Votes landing meanwhile set the flag again and are covered by the next read.
-                await asyncio.sleep(COALESCE_SECONDS)
-                waiting = asyncio.ensure_future(anext(changes))
-                info.context.loaders.campaign.clear(pk)
-                yield await top(info, pk, first)
+            async for snapshot in watch:
+                yield page_of(info, snapshot, first)
         finally:
-            waiting.cancel()
-            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
-                await waiting
-            await changes.aclose()
+            await watch.aclose()

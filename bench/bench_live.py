@@ -1,0 +1,459 @@
+"""Benchmark 9: live leaderboards at audience scale, and cacheable public reads.
+
+    .venv/bin/python bench/bench_live.py [--audiences 10,200,2000] [--rate 20] [--seconds 30]
+        [--transport ws|sse] [--proposals 10] [--two-processes 2000] [--skip-304]
+
+One brandhub server (uvicorn subprocess, one process, uvloop, httptools) on a scratch
+PostgreSQL database, one APPROVAL campaign of ``--proposals`` proposals. For each audience
+size N (and first with no audience at all, the baseline), N subscribers open the widget's
+``leaderboard(first: 10)`` subscription (graphql-transport-ws, or GraphQL over SSE), then
+distinct voters cast ``--rate`` castVotes per second for ``--seconds`` seconds.
+
+Reported per run: update latency (a vote's send time to the first push, at each
+subscriber, whose total of voters includes it) p50/p95/max; castVote p50/p95 and its ratio
+to the baseline's p95; board reads per second (``brandhub_live_board_reads_total``) and
+PostgreSQL transactions per second on the scratch database; server RSS at the end.
+``--two-processes N``: two servers sharing Redis; the N subscribers on the second, the votes
+on the first. Then a GET of a persisted public query and its 304.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import re
+import signal
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import httpx
+import websockets
+from benchlib import (
+    BENCH,
+    PYTHON,
+    Campaign,
+    GraphQL,
+    Member,
+    ScratchDb,
+    brandhub_command,
+    brandhub_env,
+    free_port,
+    global_id,
+    http_post,
+    ms,
+    percentile,
+    print_table,
+    run,
+    scratch_name,
+    seed_campaign,
+    seed_members,
+    seed_owner_and_brand,
+    serve,
+)
+
+BOARD = """subscription LiveLeaderboard($campaignId: ID!, $first: Int!) {
+  leaderboard(campaignId: $campaignId, first: $first) {
+    rank score proposal { id title } tally { voters pending score } } }"""
+CAST = """mutation($input: CastVoteInput!) { castVote(input: $input) { vote { value } errors { code } } }"""
+PUBLIC = """query WidgetBoard($id: ID!) { campaign(id: $id) { title phase
+  leaderboard(first: 10) { rank score proposal { id title } tally { voters } } } }"""
+VOTERS = re.compile(rb'"voters":(\d+)')
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--audiences", default="10,200,2000")
+    parser.add_argument("--rate", type=float, default=20.0, help="castVotes per second")
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--proposals", type=int, default=10)
+    parser.add_argument("--transport", choices=("ws", "sse"), default="ws")
+    parser.add_argument("--two-processes", type=int, default=2000, help="0: skip")
+    parser.add_argument("--skip-304", action="store_true")
+    parser.add_argument("--profile", type=Path, help="cProfile the largest one-process run here")
+    return parser.parse_args()
+
+
+@dataclass
+class Subscriber:
+    """One live reader: (arrival time, total voters) of every push it received."""
+
+    pushes: list[tuple[float, int]] = field(default_factory=list)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def seen(self, body: bytes) -> None:
+        self.pushes.append((time.time(), sum(int(v) for v in VOTERS.findall(body))))
+        self.ready.set()
+
+
+async def ws_reader(port: int, variables: dict, sub: Subscriber, stop: asyncio.Event) -> None:
+    async with websockets.connect(
+        f"ws://127.0.0.1:{port}/graphql",
+        subprotocols=["graphql-transport-ws"],
+        ping_interval=None,
+        max_queue=None,
+        compression=None,
+    ) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        await ws.recv()
+        payload = {"query": BOARD, "variables": variables}
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        closing = asyncio.ensure_future(stop.wait())
+        while not stop.is_set():
+            received = asyncio.ensure_future(ws.recv(decode=False))
+            await asyncio.wait({received, closing}, return_when=asyncio.FIRST_COMPLETED)
+            if not received.done():
+                received.cancel()
+                break
+            sub.seen(received.result())
+
+
+async def sse_reader(port: int, variables: dict, sub: Subscriber, stop: asyncio.Event) -> None:
+    query = urllib.parse.urlencode({"query": BOARD, "variables": json.dumps(variables)})
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        f"GET /graphql?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode()
+    )
+    await reader.readuntil(b"\r\n\r\n")
+    closing = asyncio.ensure_future(stop.wait())
+    try:
+        while not stop.is_set():
+            size_line = asyncio.ensure_future(reader.readuntil(b"\r\n"))
+            await asyncio.wait({size_line, closing}, return_when=asyncio.FIRST_COMPLETED)
+            if not size_line.done():
+                size_line.cancel()
+                break
+            size = int(size_line.result().strip(), 16)
+            chunk = await reader.readexactly(size + 2)
+            if size == 0:
+                break
+            if chunk.startswith(b"event: next"):
+                sub.seen(chunk)
+    finally:
+        writer.close()
+
+
+async def open_audience(
+    port: int, campaign: Campaign, count: int, transport: str, stop: asyncio.Event
+) -> tuple[list[Subscriber], list[asyncio.Task[None]]]:
+    """``count`` subscribers, each having received its first board."""
+    variables = {"campaignId": global_id("Campaign", campaign.id), "first": 10}
+    reader = ws_reader if transport == "ws" else sse_reader
+    subs = [Subscriber() for _ in range(count)]
+    tasks: list[asyncio.Task[None]] = []
+    for i in range(0, count, 100):  # open in waves, as an audience arrives
+        batch = subs[i : i + 100]
+        tasks += [asyncio.create_task(reader(port, variables, s, stop)) for s in batch]
+        await asyncio.wait_for(asyncio.gather(*(s.ready.wait() for s in batch)), 120)
+    return subs, tasks
+
+
+async def cast_votes(
+    port: int, campaign: Campaign, voters: list[Member], proposal: int, rate: float
+) -> list[tuple[float, float]]:
+    """Cast one vote per voter at ``rate`` per second; (send time, latency) of each."""
+    gid = global_id("Proposal", campaign.proposal_ids[proposal])
+    sent: list[tuple[float, float]] = []
+    pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
+    for _ in range(8):
+        pool.put_nowait(await asyncio.open_connection("127.0.0.1", port))
+
+    async def one(member: Member) -> None:
+        from benchlib import _read_response
+
+        reader, writer = await pool.get()
+        request = http_post(
+            "/graphql",
+            {"query": CAST, "variables": {"input": {"proposalId": gid, "value": 1}}},
+            token=member.token,
+        )
+        started_wall, started = time.time(), time.perf_counter()
+        writer.write(request)
+        status, body = await _read_response(reader)
+        sent.append((started_wall, time.perf_counter() - started))
+        pool.put_nowait((reader, writer))
+        if status != 200 or b'"errors":[]' not in body:
+            raise RuntimeError(f"castVote failed: {status} {body[:200]!r}")
+
+    began = time.perf_counter()
+    tasks = []
+    for i, member in enumerate(voters):
+        delay = began + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(member)))
+    await asyncio.gather(*tasks)
+    while not pool.empty():
+        pool.get_nowait()[1].close()
+    return sorted(sent)
+
+
+def update_latencies(
+    subs: list[Subscriber], votes: list[tuple[float, float]], base: int
+) -> list[float]:
+    """For each subscriber and vote k: first push counting it minus the vote's send time.
+
+    Votes commit in any order within a burst, so vote k (by send time) is taken as seen
+    once a push counts base + k votes (at least that many had been sent by then)."""
+    latencies = []
+    for sub in subs:
+        pushes = sub.pushes
+        j = 0
+        for k, (sent_at, _) in enumerate(votes, 1):
+            while j < len(pushes) and pushes[j][1] < base + k:
+                j += 1
+            if j == len(pushes):
+                latencies.append(float("inf"))  # never seen: counted as lost
+                continue
+            latencies.append(max(0.0, pushes[j][0] - sent_at))
+    return latencies
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process (and its children: uvicorn's own process tree)."""
+    total = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            total += int(line.split()[1])
+    return total / 1024
+
+
+async def board_reads(port: int) -> float:
+    async with httpx.AsyncClient() as http:
+        text = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
+    found = re.search(r"^brandhub_live_board_reads_total (\S+)$", text, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
+async def transactions(dsn: str) -> int:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return await conn.fetchval(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+            "WHERE datname = current_database()"
+        )
+    finally:
+        await conn.close()
+
+
+@dataclass
+class Outcome:
+    name: str
+    subscribers: int
+    latencies: list[float]
+    votes: list[tuple[float, float]]
+    reads_per_s: float
+    xacts_per_s: float
+    rss: float
+    pushes_per_sub: float
+
+
+async def one_run(
+    name: str,
+    vote_port: int,
+    sub_port: int,
+    sub_pids: list[int],
+    campaign: Campaign,
+    voters: list[Member],
+    proposal: int,
+    audience: int,
+    args: argparse.Namespace,
+) -> Outcome:
+    stop = asyncio.Event()
+    subs, tasks = await open_audience(sub_port, campaign, audience, args.transport, stop)
+    base = max((s.pushes[-1][1] for s in subs), default=None)
+    if base is None:
+        base = await current_total(vote_port, campaign)
+    await asyncio.sleep(1.0)
+    reads0, xacts0, began = await board_reads(sub_port), await transactions(args.dsn), time.time()
+    profiling = args.profile and vote_port == sub_port and audience == args.largest
+    if profiling:
+        os.kill(sub_pids[0], signal.SIGUSR1)
+    votes = await cast_votes(vote_port, campaign, voters, proposal, args.rate)
+    # The last pushes: until every subscriber counts every vote (at most 30 s more).
+    final, deadline = base + len(votes), time.time() + 30
+    await asyncio.sleep(0.5)
+    while time.time() < deadline and any(s.pushes[-1][1] < final for s in subs):  # noqa: ASYNC110 (polling the readers)
+        await asyncio.sleep(0.1)
+    if profiling:
+        os.kill(sub_pids[0], signal.SIGUSR2)
+    elapsed = time.time() - began
+    reads = (await board_reads(sub_port) - reads0) / elapsed
+    xacts = (await transactions(args.dsn) - xacts0) / elapsed
+    rss = sum(rss_mb(pid) for pid in sub_pids)
+    stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    pushes = sum(len(s.pushes) for s in subs) / len(subs) if subs else 0.0
+    latencies = update_latencies(subs, votes, base)
+    return Outcome(name, audience, latencies, votes, reads, xacts, rss, pushes)
+
+
+async def current_total(port: int, campaign: Campaign) -> int:
+    gql = GraphQL(f"http://127.0.0.1:{port}")
+    try:
+        data = await gql(
+            "query($id: ID!) { campaign(id: $id) { leaderboard(first: 100) { tally { voters } } } }",
+            {"id": global_id("Campaign", campaign.id)},
+        )
+    finally:
+        await gql.aclose()
+    return sum(e["tally"]["voters"] for e in data["campaign"]["leaderboard"])
+
+
+async def seed(base: str, db: ScratchDb, args: argparse.Namespace, voters: int):
+    gql = GraphQL(base)
+    conn = await asyncpg.connect(db.dsn)
+    try:
+        token, owner, brand = await seed_owner_and_brand(gql, "bench-live")
+        campaign = await seed_campaign(
+            gql,
+            conn,
+            owner_token=token,
+            owner_id=owner,
+            brand_id=brand,
+            proposals=args.proposals,
+            voting={"method": "APPROVAL", "votesPerMember": args.proposals},
+        )
+        members = await seed_members(conn, brand_id=brand, count=voters)
+        return campaign, members
+    finally:
+        await conn.close()
+        await gql.aclose()
+
+
+async def check_304(port: int, campaign: Campaign) -> tuple[int, int, str]:
+    """Register a persisted public query, then GET it by hash with its ETag."""
+    digest = hashlib.sha256(PUBLIC.encode()).hexdigest()
+    ext = json.dumps({"persistedQuery": {"version": 1, "sha256Hash": digest}})
+    variables = json.dumps({"id": global_id("Campaign", campaign.id)})
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+        first = await http.get(
+            "/graphql", params={"query": PUBLIC, "variables": variables, "extensions": ext}
+        )
+        again = await http.get(
+            "/graphql",
+            params={"variables": variables, "extensions": ext},
+            headers={"if-none-match": first.headers.get("etag", "")},
+        )
+    return first.status_code, again.status_code, first.headers.get("cache-control", "")
+
+
+def report(outcomes: list[Outcome], baseline_p95: float, args: argparse.Namespace) -> None:
+    print(
+        f"\nlive leaderboard: {args.rate:g} castVotes/s for {args.seconds:g} s per run, "
+        f"transport {args.transport}, leaderboard(first: 10) as the widget asks"
+    )
+    rows = []
+    for o in outcomes:
+        lost = sum(1 for x in o.latencies if x == float("inf"))
+        seen = [x for x in o.latencies if x != float("inf")]
+        cast = [lat for _, lat in o.votes]
+        rows.append(
+            (
+                o.name,
+                o.subscribers,
+                ms(percentile(seen, 50)) if seen else "-",
+                ms(percentile(seen, 95)) if seen else "-",
+                ms(max(seen)) if seen else "-",
+                lost,
+                round(o.pushes_per_sub, 1),
+                ms(percentile(cast, 50)),
+                ms(percentile(cast, 95)),
+                f"{percentile(cast, 95) / baseline_p95:.2f}x",
+                round(o.reads_per_s, 2),
+                round(o.xacts_per_s, 1),
+                round(o.rss),
+            )
+        )
+    print_table(
+        [
+            "run",
+            "subscribers",
+            "update p50 ms",
+            "update p95 ms",
+            "max ms",
+            "missed",
+            "pushes/sub",
+            "castVote p50 ms",
+            "castVote p95 ms",
+            "vs no audience",
+            "board reads/s",
+            "pg xacts/s",
+            "server RSS MB",
+        ],
+        rows,
+    )
+
+
+async def main_async(args: argparse.Namespace, db: ScratchDb) -> None:
+    audiences = [int(a) for a in args.audiences.split(",") if a]
+    per_run = int(args.rate * args.seconds)
+    runs = 1 + len(audiences) + (1 if args.two_processes else 0)
+    if runs > args.proposals:
+        raise SystemExit("--proposals must be at least the number of runs")
+    port = free_port()
+    env = brandhub_env(db, BRANDHUB_REDIS_NAMESPACE=scratch_name("live"))
+    outcomes = []
+    args.largest = max(audiences, default=0)
+    command = brandhub_command(port)
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        command = [PYTHON, str(BENCH / "profile_server.py"), "--port", str(port)]
+        command += ["--out", str(args.profile), "--cprofile"]
+    with serve(command, port, env) as server:
+        campaign, members = await seed(server.base, db, args, per_run)
+        pid = server.process.pid
+        # Each run: the same voters, each on the run's own proposal (a new vote every time).
+        baseline = await one_run("no audience", port, port, [pid], campaign, members, 0, 0, args)
+        outcomes.append(baseline)
+        baseline_p95 = percentile([lat for _, lat in baseline.votes], 95)
+        for i, audience in enumerate(audiences, 1):
+            outcomes.append(
+                await one_run(
+                    "one process", port, port, [pid], campaign, members, i, audience, args
+                )
+            )
+        if not args.skip_304:
+            first, again, cache = await check_304(port, campaign)
+            print(f"\npersisted public GET: {first} ({cache}), then {again} with its ETag")
+    if args.two_processes:
+        port_a, port_b = free_port(), free_port()
+        env = brandhub_env(db, redis=True, BRANDHUB_REDIS_NAMESPACE=scratch_name("live"))
+        with (
+            serve(brandhub_command(port_a), port_a, env),
+            serve(brandhub_command(port_b), port_b, env) as second,
+        ):
+            outcomes.append(
+                await one_run(
+                    "2 processes + Redis (votes on A, readers on B)",
+                    port_a,
+                    port_b,
+                    [second.process.pid],
+                    campaign,
+                    members,
+                    len(audiences) + 1,
+                    args.two_processes,
+                    args,
+                )
+            )
+    report(outcomes, baseline_p95, args)
+
+
+def main() -> None:
+    args = parse_args()
+    db = ScratchDb(scratch_name("live"))
+    args.dsn = db.dsn
+    run(db.create())
+    try:
+        run(main_async(args, db))
+    finally:
+        run(db.drop())
+
+
+if __name__ == "__main__":
+    main()
