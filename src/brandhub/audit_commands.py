@@ -225,7 +225,9 @@ def add_audit_commands(verbs: Any) -> None:
         "--export", metavar="FILE", help="also write the audit file (docs/audit-format.md)"
     )
     count.add_argument(
-        "--key", metavar="PUBLIC_KEY", help="check the seal's signature with this key instead"
+        "--key",
+        metavar="PUBLIC_KEY",
+        help="check the seal's signature with this key instead (--key=KEY when it starts with -)",
     )
     count.add_argument("--progress", action="store_true", help="show progress even when not a tty")
     count.set_defaults(run=_recount)
@@ -237,7 +239,8 @@ def add_audit_commands(verbs: Any) -> None:
     check.add_argument(
         "--key",
         metavar="PUBLIC_KEY",
-        help="base64url Ed25519 key, or a file with it or with /.well-known/brandhub-keys.json",
+        help="base64url Ed25519 key (--key=KEY when it starts with -), or a file with it or "
+        "with /.well-known/brandhub-keys.json",
     )
     check.add_argument(
         "--seal", metavar="SEAL_JSON", help="a seal held elsewhere (a handoff webhook body)"

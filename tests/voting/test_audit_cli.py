@@ -59,7 +59,7 @@ class TestAuditCommands:
         published.write_text(json.dumps({"keys": [keys.jwk(row)]}))
         assert await brandhub("verify", str(audit), "--key", str(published)) == 0
         assert "verified" in capsys.readouterr().out
-        assert await brandhub("verify", str(audit), "--key", row.public_key) == 0
+        assert await brandhub("verify", str(audit), f"--key={row.public_key}") == 0
         capsys.readouterr()
 
         lines = audit.read_text().splitlines(keepends=True)
@@ -112,5 +112,5 @@ class TestAuditCommands:
     async def test_recount_with_a_key_held_outside(self, state, clock, capsys):
         cid = await closed_campaign(state, clock)
         other, _ = keys.new_key("elsewhere", clock.now)
-        assert await brandhub("recount", str(cid), "--key", other.public_key) == 1
+        assert await brandhub("recount", str(cid), f"--key={other.public_key}") == 1
         assert "signature does not verify" in capsys.readouterr().out
