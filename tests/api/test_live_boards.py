@@ -148,7 +148,7 @@ class TestSharedSnapshots:
     async def test_database_work_per_change_does_not_grow_with_the_audience(
         self, app, state, gql, sign_up
     ):
-        scene = await voting_campaign(gql, sign_up, members=2)
+        scene = await voting_campaign(gql, sign_up, members=4)
         campaign = scene["campaign"]
 
         async def statements_for_one_vote(subs: list[WsSubscription], token: str) -> int:
@@ -165,7 +165,9 @@ class TestSharedSnapshots:
                 await stack.enter_async_context(WsSubscription.open(url, BOARD, {"c": campaign}))
             ]
             await subs[0].next()
-            one = await statements_for_one_vote(subs, scene["members"][0])
+            # Each size measured twice, the least kept: a periodic job's statement may fall
+            # into one window on a loaded machine; one read per subscriber would be in both.
+            one = min([await statements_for_one_vote(subs, m) for m in scene["members"][:2]])
             reads_before = state.boards.reads
             for _ in range(24):
                 sub = await stack.enter_async_context(
@@ -175,7 +177,7 @@ class TestSharedSnapshots:
                 subs.append(sub)
             # Joining an audience that is already watched costs no board read.
             assert state.boards.reads == reads_before
-            many = await statements_for_one_vote(subs, scene["members"][1])
+            many = min([await statements_for_one_vote(subs, m) for m in scene["members"][2:]])
         assert one > 0 and many == one, (one, many)
 
     async def test_anonymous_subscribers_share_one_execution_per_push(
