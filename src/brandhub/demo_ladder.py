@@ -41,7 +41,13 @@ LADDER_SOUPS = [
         [],
         ["bo@demo.brandhub", "cy@demo.brandhub"],
     ),
-    ("ada@demo.brandhub", "French onion", ("onions", 6, "piece"), ["cereals-containing-gluten"], []),
+    (
+        "ada@demo.brandhub",
+        "French onion",
+        ("onions", 6, "piece"),
+        ["cereals-containing-gluten"],
+        [],
+    ),
 ]
 
 Vote = Callable[[Member, int, datetime], Awaitable[None]]
