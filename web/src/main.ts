@@ -48,6 +48,8 @@ class App extends BhElement {
     const anchor = event.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);
     if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.origin !== location.origin) return;
     if (!match(anchor.pathname)) return;
+    // A link to a part of this very page (#ratings-title) is the browser's to scroll to.
+    if (anchor.hash && anchor.pathname === location.pathname && anchor.search === location.search) return;
     event.preventDefault();
     navigate(anchor.pathname + anchor.search);
   };
@@ -110,7 +112,9 @@ class App extends BhElement {
             ${member ? html`<a href="/owner">${t('nav.owner')}</a> <a href="/me">${t('nav.royalties')}</a>` : nothing}
             <a href="/partner">${t('nav.partner')}</a>
             ${member || partner
-              ? html`<span class="who">${member?.displayName ?? partner?.name}</span>
+              ? html`${member
+                    ? html`<a class="who" href=${`/m/${member.id}`} title=${t('nav.myPage')}>${member.displayName}</a>`
+                    : html`<span class="who">${partner?.name}</span>`}
                   <button type="button" @click=${() => this.signOut()}>${t('nav.signOut')}</button>`
               : html`<a href="/sign-in">${t('nav.signIn')}</a>
                   <a class="button primary" href="/sign-up">${t('nav.signUp')}</a>`}

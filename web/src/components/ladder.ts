@@ -107,7 +107,8 @@ export class LadderProgress extends LadderElement<ProposalData> {
   render() {
     if (this.error) return failure(this.error, () => this.load());
     const p = this.data?.proposal;
-    if (!p) return nothing;
+    // A campaign without a ladder has nothing to climb: no card at all.
+    if (!p?.campaign.ladder) return nothing;
     const climb = p.ladder;
     return html`<section class="card" aria-labelledby="ladder-title">
       <h2 id="ladder-title">${lt('ladder.title')}</h2>
