@@ -20,11 +20,16 @@ class App extends BhElement {
   private loading = false;
   private ready = false;
   private readonly onRoute = () => this.resolve();
+  // The page the app shows ("/p/1?x"): a move within it (a #fragment, or back from one) keeps it.
+  private shown = '';
+  private readonly onPopState = () => {
+    if (location.pathname + location.search !== this.shown) this.resolve();
+  };
   private readonly onSession = () => this.requestUpdate();
 
   connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('popstate', this.onRoute);
+    window.addEventListener('popstate', this.onPopState);
     window.addEventListener(NAVIGATE_EVENT, this.onRoute);
     window.addEventListener(SESSION_EVENT, this.onSession);
     document.addEventListener('click', this.follow);
@@ -35,7 +40,7 @@ class App extends BhElement {
   }
 
   disconnectedCallback(): void {
-    window.removeEventListener('popstate', this.onRoute);
+    window.removeEventListener('popstate', this.onPopState);
     window.removeEventListener(NAVIGATE_EVENT, this.onRoute);
     window.removeEventListener(SESSION_EVENT, this.onSession);
     document.removeEventListener('click', this.follow);
@@ -56,6 +61,7 @@ class App extends BhElement {
 
   private async resolve(): Promise<void> {
     const found = match(location.pathname);
+    this.shown = location.pathname + location.search;
     this.loading = true;
     if (found) await found.load();
     this.route = found;
