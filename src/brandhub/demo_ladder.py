@@ -110,11 +110,11 @@ async def seed_ladder(
         await campaigns.move_phase(
             session, actor=ada, campaign_id=campaign.id, to=Phase.VOTING, now=start
         )
-    for day, (proposal_id, backers) in enumerate(supporters):
-        for email in backers:
-            await vote(people[email], proposal_id, start + timedelta(days=1 + day))
-        async with db.unit_of_work() as session:
-            row = await campaigns.get_campaign(session, campaign.id)
-            await ladder.advance(
-                session, campaign=row, proposal_id=proposal_id, now=start + timedelta(days=1 + day)
-            )
+    # One supporter a day, each climb checked after each support (as the app's job does).
+    for hour, (proposal_id, backers) in enumerate(supporters):
+        for day, email in enumerate(backers, start=1):
+            at = start + timedelta(days=day, hours=hour)
+            await vote(people[email], proposal_id, at)
+            async with db.unit_of_work() as session:
+                row = await campaigns.get_campaign(session, campaign.id)
+                await ladder.advance(session, campaign=row, proposal_id=proposal_id, now=at)

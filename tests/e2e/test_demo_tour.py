@@ -205,7 +205,11 @@ def test_the_partner_reports_sales_by_keyboard(open_page, demo, ids):
 def test_the_owner_approves_a_ladder_proposal_by_keyboard(open_page, ids):
     page = open_page()
     sign_in(page, "ada@demo.brandhub")
-    page.goto(f"/owner/c/{ids['Soup of the month']}")
+    # The proposal's page sends its owner to the review queue.
+    page.goto(f"/p/{ids['Miso and greens']}")
+    page.get_by_text("Reached stage 3 with 4 supporters").wait_for()
+    page.get_by_role("link", name="Review it in the console").click()
+    page.wait_for_url(f"**/owner/c/{ids['Soup of the month']}")
     approve = page.get_by_role("button", name="Approve “Miso and greens”")
     approve.wait_for()
     check_accessibility(page, "ladder review queue")

@@ -117,6 +117,9 @@ export class LadderProgress extends LadderElement<ProposalData> {
             ${climb.status === 'DECLINED' && climb.declineReason
               ? html`<p class="notice">${lt('ladder.declinedBecause', { reason: climb.declineReason })}</p>`
               : nothing}
+            ${climb.status === 'REVIEW' && p.campaign.brand.viewerRole === 'OWNER'
+              ? html`<p><a href=${`/owner/c/${p.campaign.id}`}>${lt('ladder.reviewInConsole')}</a></p>`
+              : nothing}
             ${this.supportButton(p, this.data!.mine)}
             <h3>${lt('ladder.history')}</h3>
             <ol class="ladder-history">
