@@ -93,6 +93,10 @@ def test_a_visitor_follows_the_links_from_the_vote_to_the_product_and_its_author
     for title in ("The winter soup", "The autumn soup", "Soup of the month"):
         page.get_by_role("link", name=title).wait_for()
     check_fits(page, "home")
+    page.goto("/b/ada-cooks")
+    ladder = page.locator("li", has=page.get_by_role("link", name="Soup of the month"))
+    ladder.get_by_text("Support ladder · Approval voting").wait_for()
+    page.goto("/")
 
     page.get_by_role("link", name="The autumn soup").click()
     shipped = page.get_by_role("link", name="Made and shipped: rated 3.43 / 5 by 2 buyers")

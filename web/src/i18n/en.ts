@@ -56,6 +56,7 @@ export const en = {
   'brand.join': 'Join this brand',
   'brand.joined': 'Welcome! You are now a member.',
   'brand.campaigns': 'Campaigns',
+  'brand.ladder': 'Support ladder',
   'brand.noCampaigns': 'No campaign yet.',
   'brand.notFound': 'There is no brand at this address.',
   'role.OWNER': 'Owner',

@@ -58,6 +58,7 @@ export const fr: Messages = {
   'brand.join': 'Rejoindre cette marque',
   'brand.joined': 'Bienvenue ! Vous êtes membre.',
   'brand.campaigns': 'Campagnes',
+  'brand.ladder': 'Échelle de soutien',
   'brand.noCampaigns': 'Aucune campagne pour l’instant.',
   'brand.notFound': 'Aucune marque à cette adresse.',
   'role.OWNER': 'Propriétaire',
