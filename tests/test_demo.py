@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from brandhub.demo import DEMO_PASSWORD, seed
+from brandhub.db import Database
+from brandhub.demo import DEMO_PASSWORD, seed, seed_voting
 from brandhub.models import metadata
 
 SIGN_IN = """mutation($input: SignInInput!) { signIn(input: $input) { token errors { code } } }"""
@@ -119,3 +120,15 @@ class TestDemo:
         await seed(settings)
         assert await row_counts(state) == before
         assert before["product_rating"] == 2 and before["sales_report"] == 2
+
+    async def test_a_demo_seeded_by_an_older_version_gains_the_new_parts(self, settings, state):
+        db = Database(settings)
+        try:
+            await seed_voting(db, settings)  # all that the first demo had
+        finally:
+            await db.dispose()
+        before = await row_counts(state)
+        assert before["campaign"] == 1 and before["member"] == 3
+        await seed(settings)
+        after = await row_counts(state)
+        assert after["campaign"] == 3 and after["member"] == 4 and after["product_rating"] == 2
