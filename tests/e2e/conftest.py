@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -82,12 +83,11 @@ class Server:
         return payload
 
 
-@pytest.fixture(scope="package")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``brandhub serve`` on a free port with a fresh SQLite file."""
+@contextmanager
+def running_server(folder: Path, *options: str) -> Iterator[Server]:
+    """``brandhub serve [options]`` on a free port with a fresh SQLite file in ``folder``."""
     if not (DIST / "index.html").is_file() or not (DIST / "embed.js").is_file():
         missing("web/dist is not built (make test builds it)")
-    folder = tmp_path_factory.mktemp("e2e")
     port = free_port()
     log = folder / "server.log"
     env = {
@@ -103,7 +103,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "BRANDHUB_SIGNUP_LIMITS": "1000/minute",
         "BRANDHUB_LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "brandhub.cli", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "brandhub.cli", "serve", "--port", str(port), *options]
     with log.open("w") as out:
         process = subprocess.Popen(
             command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=folder
@@ -127,6 +127,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="package")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``brandhub serve`` on a free port with a fresh SQLite file."""
+    with running_server(tmp_path_factory.mktemp("e2e")) as running:
+        yield running
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

@@ -20,11 +20,16 @@ class App extends BhElement {
   private loading = false;
   private ready = false;
   private readonly onRoute = () => this.resolve();
+  // The page the app shows ("/p/1?x"): a move within it (a #fragment, or back from one) keeps it.
+  private shown = '';
+  private readonly onPopState = () => {
+    if (location.pathname + location.search !== this.shown) this.resolve();
+  };
   private readonly onSession = () => this.requestUpdate();
 
   connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('popstate', this.onRoute);
+    window.addEventListener('popstate', this.onPopState);
     window.addEventListener(NAVIGATE_EVENT, this.onRoute);
     window.addEventListener(SESSION_EVENT, this.onSession);
     document.addEventListener('click', this.follow);
@@ -35,7 +40,7 @@ class App extends BhElement {
   }
 
   disconnectedCallback(): void {
-    window.removeEventListener('popstate', this.onRoute);
+    window.removeEventListener('popstate', this.onPopState);
     window.removeEventListener(NAVIGATE_EVENT, this.onRoute);
     window.removeEventListener(SESSION_EVENT, this.onSession);
     document.removeEventListener('click', this.follow);
@@ -48,12 +53,15 @@ class App extends BhElement {
     const anchor = event.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);
     if (!anchor || anchor.target || anchor.hasAttribute('download') || anchor.origin !== location.origin) return;
     if (!match(anchor.pathname)) return;
+    // A link to a part of this very page (#ratings-title) is the browser's to scroll to.
+    if (anchor.hash && anchor.pathname === location.pathname && anchor.search === location.search) return;
     event.preventDefault();
     navigate(anchor.pathname + anchor.search);
   };
 
   private async resolve(): Promise<void> {
     const found = match(location.pathname);
+    this.shown = location.pathname + location.search;
     this.loading = true;
     if (found) await found.load();
     this.route = found;
@@ -110,7 +118,9 @@ class App extends BhElement {
             ${member ? html`<a href="/owner">${t('nav.owner')}</a> <a href="/me">${t('nav.royalties')}</a>` : nothing}
             <a href="/partner">${t('nav.partner')}</a>
             ${member || partner
-              ? html`<span class="who">${member?.displayName ?? partner?.name}</span>
+              ? html`${member
+                    ? html`<a class="who" href=${`/m/${member.id}`} title=${t('nav.myPage')}>${member.displayName}</a>`
+                    : html`<span class="who">${partner?.name}</span>`}
                   <button type="button" @click=${() => this.signOut()}>${t('nav.signOut')}</button>`
               : html`<a href="/sign-in">${t('nav.signIn')}</a>
                   <a class="button primary" href="/sign-up">${t('nav.signUp')}</a>`}

@@ -90,6 +90,9 @@ ol.board li, ol.ranked li, ul.unranked li, ul.plain > li {
 meter { width: 100%; max-width: 16em; height: 1em; }
 progress { width: 100%; height: 1em; }
 table { border-collapse: collapse; width: 100%; margin: 0.5em 0; }
+/* A wide table scrolls inside its card on a narrow screen instead of widening the page. */
+.table-scroll { overflow-x: auto; max-width: 100%; }
+.table-scroll:focus-visible { outline: 3px solid var(--bh-focus); outline-offset: 2px; }
 th, td { text-align: left; padding: 0.35em 0.5em; border-bottom: 1px solid var(--bh-line); vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 700; padding: 0.3em 0; }
@@ -103,7 +106,7 @@ code.digest { font-size: 0.8em; overflow-wrap: anywhere; word-break: break-all; 
 .item > .field, .item > fieldset, .pair > .field { flex: 1 1 14em; }
 .proposal-row { display: grid; grid-template-columns: 1fr; gap: 0.4em; }
 @media (min-width: 700px) { .proposal-row { grid-template-columns: 1fr auto; align-items: start; } }
-.layout { display: grid; grid-template-columns: 1fr; gap: 1em; }
+.layout { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1em; }
 @media (min-width: 960px) { .layout { grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); } }
 .logo { max-height: 48px; max-width: 160px; }
 .powered { color: var(--bh-muted); font-size: 0.9em; }

@@ -51,12 +51,14 @@ class Fulfilment extends Panel<Pledges> {
                 @change=${(ev: Event) => { if ((ev.target as HTMLInputElement).checked) this.chosen.add(p.id); else this.chosen.delete(p.id); this.requestUpdate(); }} />
               <label for=${`pl-${p.id}`}>${tr('fulfil.pledge', { n: i + 1, count: p.units })} · ${formatDate(p.createdAt)}</label>`}
       </li>`)}</ul>
-      <div class="row">
+      ${open.length === 0
+        ? html`<p class="hint">${tr('fulfil.allDelivered')}</p>`
+        : html`<div class="row">
         <button type="button" ?disabled=${this.busy || this.chosen.size === 0} @click=${() => this.fulfil({ pledgeIds: [...this.chosen] })}>
           ${tr('fulfil.selected', { count: this.chosen.size })}</button>
         <button type="button" class="primary" ?disabled=${this.busy || open.length === 0} @click=${() => this.fulfil({ all: true })}>
           ${tr('fulfil.all', { count: open.length })}</button>
-      </div>
+      </div>`}
     </section>`;
   }
 

@@ -107,7 +107,8 @@ export class LadderProgress extends LadderElement<ProposalData> {
   render() {
     if (this.error) return failure(this.error, () => this.load());
     const p = this.data?.proposal;
-    if (!p) return nothing;
+    // A campaign without a ladder has nothing to climb: no card at all.
+    if (!p?.campaign.ladder) return nothing;
     const climb = p.ladder;
     return html`<section class="card" aria-labelledby="ladder-title">
       <h2 id="ladder-title">${lt('ladder.title')}</h2>
@@ -115,6 +116,9 @@ export class LadderProgress extends LadderElement<ProposalData> {
         ? html`${climbSummary(climb, 'ladder-progress')}
             ${climb.status === 'DECLINED' && climb.declineReason
               ? html`<p class="notice">${lt('ladder.declinedBecause', { reason: climb.declineReason })}</p>`
+              : nothing}
+            ${climb.status === 'REVIEW' && p.campaign.brand.viewerRole === 'OWNER'
+              ? html`<p><a href=${`/owner/c/${p.campaign.id}`}>${lt('ladder.reviewInConsole')}</a></p>`
               : nothing}
             ${this.supportButton(p, this.data!.mine)}
             <h3>${lt('ladder.history')}</h3>

@@ -1,7 +1,7 @@
 // <bh-results>: a closed campaign's outcome — winner, quorum, the ranking with exact scores and
 // tied places, the signed seal with its key id, and the audit file to download and verify.
 import { html, nothing } from 'lit';
-import { formatDate, t } from '../i18n';
+import { formatDate, formatNumber, t } from '../i18n';
 import { ta } from '../i18n/audit';
 import { BhElement, define } from './base';
 import { KEYS_URL } from './receipt';
@@ -12,7 +12,7 @@ export interface ResultsView {
   seal: string;
   computedAt: string;
   auditUrl?: string | null;
-  winner?: { id: string; title: string } | null;
+  winner?: { id: string; title: string; ratings?: { count: number; bayesianAverage: number } | null } | null;
   ranking: readonly { rank: number; exactScore: string; tied: boolean; proposal?: { id: string; title: string } | null }[];
   signedSeal?: { keyId: string; algorithm: string; root: string; treeSize: number; closedAt: string } | null;
 }
@@ -44,7 +44,12 @@ class Results extends BhElement {
     return html`<section class="card results" style="overflow-wrap: anywhere" aria-labelledby="results-title">
       <h2 id="results-title">${t('results.title')}</h2>
       ${r.winner
-        ? html`<p class="lead">${t('results.winner')} <a href=${`/p/${r.winner.id}`}><strong>${r.winner.title}</strong></a></p>`
+        ? html`<p class="lead">${t('results.winner')} <a href=${`/p/${r.winner.id}`}><strong>${r.winner.title}</strong></a></p>
+            ${r.winner.ratings
+              ? html`<p class="shipped"><a href=${`/p/${r.winner.id}`}>${r.winner.ratings.count
+                  ? t('results.shipped', { count: r.winner.ratings.count, average: formatNumber(r.winner.ratings.bayesianAverage) })
+                  : t('results.shippedUnrated')}</a></p>`
+              : nothing}`
         : html`<p>${t('results.noWinner')}</p>`}
       <p>${r.quorumMet ? t('results.quorumMet', { count: r.voters }) : t('results.quorumMissed', { count: r.voters, quorum: this.quorum })}
         <span class="hint">(${ta('results.quorum', { quorum: this.quorum })})</span></p>

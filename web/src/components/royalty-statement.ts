@@ -84,17 +84,17 @@ export class RoyaltyStatement extends BhElement {
       ${s
         ? html`${s.balances.length === 0 ? html`<p class="hint">${t('royalty.none')}</p>` : nothing}
             ${s.balances.length
-              ? html`<table class="balances">
+              ? html`<div class="table-scroll" role="region" tabindex="0" aria-label=${t('royalty.balances', { from: formatDay(s.from), to: formatDay(s.to) })}><table class="balances">
                   <caption>${t('royalty.balances', { from: formatDay(s.from), to: formatDay(s.to) })}</caption>
                   <thead><tr><th scope="col">${t('royalty.currency')}</th><th scope="col">${t('royalty.opening')}</th>
                     <th scope="col">${t('royalty.accrued')}</th><th scope="col">${t('royalty.reversed')}</th><th scope="col">${t('royalty.closing')}</th></tr></thead>
                   <tbody>${s.balances.map((b) => html`<tr><th scope="row">${b.currency}</th><td>${formatMoney(b.opening, b.currency)}</td>
                     <td>${formatMoney(b.accrued, b.currency)}</td><td>${formatMoney(b.reversed, b.currency)}</td>
                     <td class="closing">${formatMoney(b.closing, b.currency)}</td></tr>`)}</tbody>
-                </table>`
+                </table></div>`
               : nothing}
             ${s.entries.length
-              ? html`<table class="entries">
+              ? html`<div class="table-scroll" role="region" tabindex="0" aria-label=${t('royalty.entries')}><table class="entries">
                   <caption>${t('royalty.entries')}</caption>
                   <thead><tr><th scope="col">${t('royalty.booked')}</th><th scope="col">${t('royalty.product')}</th>
                     <th scope="col">${t('royalty.period')}</th><th scope="col">${t('royalty.units')}</th><th scope="col">${t('royalty.amount')}</th></tr></thead>
@@ -102,7 +102,7 @@ export class RoyaltyStatement extends BhElement {
                     <td>${e.product}${e.kind === 'REVERSAL' ? html` <span class="badge">${t('royalty.reversal')}</span>` : nothing}</td>
                     <td>${formatDay(e.periodStart)} – ${formatDay(e.periodEnd)}</td><td>${formatNumber(e.units)}</td>
                     <td>${formatMoney(e.amount, e.currency)}</td></tr>`)}</tbody>
-                </table>`
+                </table></div>`
               : nothing}
             ${s.truncated ? html`<p class="hint">${t('royalty.truncated')}</p>` : nothing}`
         : nothing}

@@ -26,6 +26,7 @@ export const ratingsEn = {
   'fulfil.fulfilledAt': 'delivered {at}',
   'fulfil.selected': p('Mark the {count} selected as delivered', 'Mark the {count} selected as delivered'),
   'fulfil.all': p('Mark all ({count}) as delivered', 'Mark all ({count}) as delivered'),
+  'fulfil.allDelivered': 'Every pledge is delivered.',
   'fulfil.done': 'Deliveries recorded.',
   'partnerRating.summary': p('Rated {average} / 5 by {count} buyer', 'Rated {average} / 5 by {count} buyers'),
   'partnerRating.none': 'No rating yet.',

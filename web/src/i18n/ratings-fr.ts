@@ -28,6 +28,7 @@ export const ratingsFr: { [K in keyof typeof ratingsEn]: string | { one: string;
   'fulfil.fulfilledAt': 'livrée le {at}',
   'fulfil.selected': p('Marquer la sélection ({count}) comme livrée', 'Marquer la sélection ({count}) comme livrée'),
   'fulfil.all': p('Tout marquer comme livré ({count})', 'Tout marquer comme livré ({count})'),
+  'fulfil.allDelivered': 'Toutes les précommandes sont livrées.',
   'fulfil.done': 'Livraisons enregistrées.',
   'partnerRating.summary': p('Noté {average} / 5 par {count} acheteur', 'Noté {average} / 5 par {count} acheteurs'),
   'partnerRating.none': 'Pas encore de note.',

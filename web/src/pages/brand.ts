@@ -65,7 +65,7 @@ class BrandPage extends Page<Data> {
             <div class="grow">
               <a href=${`/c/${c.id}`}><strong>${c.title}</strong></a>
               <div class="row">${phaseBadge(c.phase)} ${deadline(c)}
-                <span class="hint">${t(`method.${c.voting.method}` as never)}</span></div>
+                <span class="hint">${c.ladder ? `${t('brand.ladder')} · ` : ''}${t(`method.${c.voting.method}` as never)}</span></div>
             </div>
           </li>`,
         )}

@@ -231,7 +231,7 @@ class CampaignPage extends Page<Data> {
                 <div class="grow">
                   <a href=${`/p/${p.id}`}><strong>${p.title}</strong></a>
                   ${p.status !== 'ACTIVE' ? html`<span class="badge">${t(`status.${p.status}` as never)}</span>` : nothing}
-                  <div class="hint">${t('proposal.by', { name: p.author.displayName })} ·
+                  <div class="hint"><a href=${`/m/${p.author.id}`}>${t('proposal.by', { name: p.author.displayName })}</a> ·
                     ${t('board.voters', { count: p.tally.voters })}
                     ${p.tally.pending ? html` · ${t('board.pending', { count: p.tally.pending })}` : nothing}</div>
                   ${p.summary ? html`<p>${p.summary}</p>` : nothing}

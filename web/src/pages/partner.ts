@@ -139,8 +139,8 @@ class PartnerPage extends Page<Data> {
     const reason = this.reasons.get(h.id) ?? '';
     const early = ['RECEIVED', 'ACKNOWLEDGED', 'QUOTED'].includes(h.status);
     return html`<article class="card" aria-labelledby=${`h-${h.id}`}>
-      <h3 id=${`h-${h.id}`}>${h.title} <span class="badge">${t(`handoffStatus.${h.status}` as never)}</span></h3>
-      <p class="hint">${h.brand.name} · ${h.coBranding} · ${t('revision.number', { n: h.revision })} · ${formatDate(h.createdAt)}</p>
+      <h3 id=${`h-${h.id}`}>${h.proposal ? html`<a href=${`/p/${h.proposal.id}`}>${h.title}</a>` : h.title} <span class="badge">${t(`handoffStatus.${h.status}` as never)}</span></h3>
+      <p class="hint">${h.coBranding.startsWith(h.brand.name) ? h.coBranding : `${h.brand.name} · ${h.coBranding}`} · ${t('revision.number', { n: h.revision })} · ${formatDate(h.createdAt)}</p>
       ${h.summary ? html`<p>${h.summary}</p>` : nothing}
       <details><summary>${t('partner.frozenSpec')}</summary>
         <bh-spec-view .spec=${h.spec} template=${h.campaign.specTemplate}></bh-spec-view></details>

@@ -132,14 +132,22 @@ class ProposalPage extends Page<Proposal> {
       ${d.moq
         ? html`<label for="moq">${t('pledge.moq', { count: d.pledgedUnits, moq: d.moq })}</label>
             <progress id="moq" max=${d.moq} .value=${Math.min(d.pledgedUnits, d.moq)}></progress>
-            ${d.moqReached ? html`<p class="notice">${t('pledge.moqReached')}</p>` : nothing}`
+            ${p.ratings
+              ? html`<p class="notice">${t('pledge.shipped')} <a href="#ratings-title">${t('pledge.seeRatings')}</a></p>`
+              : d.moqReached
+                ? html`<p class="notice">${t('pledge.moqReached')}</p>`
+                : nothing}`
         : nothing}
       ${p.viewerPledges.length
         ? html`<ul>${p.viewerPledges.map(
             (pl) => html`<li>${t('pledge.mine', { count: pl.units })}
-              <button type="button" class="link" ?disabled=${this.busy || d.moqReached}
-                @click=${() => this.submit(async () => (await session.api.mutate(CancelPledgeDocument, { input: { pledgeId: pl.id } })).cancelPledge)}>
-                ${t('pledge.cancel')}</button></li>`,
+              ${pl.fulfilledAt
+                ? t('pledge.delivered', { at: formatDate(pl.fulfilledAt) })
+                : d.moqReached
+                  ? nothing
+                  : html`<button type="button" class="link" ?disabled=${this.busy}
+                      @click=${() => this.submit(async () => (await session.api.mutate(CancelPledgeDocument, { input: { pledgeId: pl.id } })).cancelPledge)}>
+                      ${t('pledge.cancel')}</button>`}</li>`,
           )}</ul>`
         : nothing}
       ${open && session.member && !d.moqReached
@@ -215,7 +223,7 @@ class ProposalPage extends Page<Proposal> {
             <ul class="plain">
               ${p.comments.nodes.map(
                 (cm) => html`<li>
-                  <div class="grow"><strong>${cm.author.displayName}</strong> <span class="hint">${formatDate(cm.createdAt)}</span>
+                  <div class="grow"><a href=${`/m/${cm.author.id}`}><strong>${cm.author.displayName}</strong></a> <span class="hint">${formatDate(cm.createdAt)}</span>
                     ${cm.hidden ? html`<span class="badge">${t('status.HIDDEN')}</span>` : nothing}
                     <p>${cm.body}</p></div>
                   ${moderator
