@@ -214,7 +214,7 @@ export const en = {
   'pledge.unitPrice': 'Current price: {price} per unit',
   'pledge.nextTier': 'from {count} units: {price}',
   'pledge.noQuote': 'The price is set once a maker’s quote is accepted.',
-  'pledge.moq': 'Minimum order: {count} of {moq} units',
+  'pledge.moq': 'Minimum order {moq} units: {count} pledged',
   'pledge.moqReached': 'The minimum order is reached: production can start, pledges are locked.',
   'pledge.mine': p('You pledged {count} unit.', 'You pledged {count} units.'),
   'pledge.cancel': 'Cancel this pledge',

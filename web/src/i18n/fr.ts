@@ -216,7 +216,7 @@ export const fr: Messages = {
   'pledge.unitPrice': 'Prix actuel : {price} l’unité',
   'pledge.nextTier': 'dès {count} unités : {price}',
   'pledge.noQuote': 'Le prix est fixé quand le devis d’un fabricant est accepté.',
-  'pledge.moq': 'Commande minimale : {count} sur {moq} unités',
+  'pledge.moq': 'Commande minimale {moq} unités : {count} promises',
   'pledge.moqReached': 'La commande minimale est atteinte : la production peut démarrer, les engagements sont verrouillés.',
   'pledge.mine': p('Vous vous êtes engagé sur {count} unité.', 'Vous vous êtes engagé sur {count} unités.'),
   'pledge.cancel': 'Annuler cet engagement',
