@@ -194,7 +194,7 @@ class TestBatches:
             return await real(session, change, secret)
 
         monkeypatch.setattr(writer, "apply_change", flaky)
-        w = new_writer(state)
+        w = new_writer(state, set_based=False)  # the per-change path
         try:
             outcomes, _ = await first_then_batch(
                 w,
