@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -327,9 +328,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if runner is not None:
             runner.start(JobContext(db=db, settings=settings, jobs=runner, clock=state.now))
         app.state.brandhub = state
+        gc.freeze()  # start-up objects live on: keep them out of every collection (latency)
         try:
             yield
         finally:
+            gc.unfreeze()
             await state.votes.stop()
             state.connections.restore_signals()
             await state.boards.stop()
