@@ -486,3 +486,43 @@ class TestSetBased:
             (c.id, p1, 1),
         }
         await check_recount(state, world.campaign_id)
+
+    @pytest.mark.parametrize(
+        "rules",
+        [
+            {"method": "SCORE", "max_voter_share": 0.5},
+            {"method": "APPROVAL", "support_threshold": 2.0},
+            {"method": "APPROVAL", "min_account_age_hours": 24 * 60},  # everyone pending
+        ],
+    )
+    async def test_scores_caps_shortlists_and_pending_voters_in_one_batch(
+        self, state, clock, rules
+    ):
+        world = await build_world(state, members=5, proposals=2, now=clock.now, **rules)
+        p0, p1 = world.proposal_ids
+        value = 4 if rules["method"] == "SCORE" else 1
+        w = new_writer(state)
+        try:
+            outcomes, sizes = await first_then_batch(
+                w,
+                CastVote(world.members[0], p0, value, clock.now),
+                [CastVote(m, p, value, clock.now) for m in world.members for p in (p0, p1)],
+            )
+        finally:
+            await w.stop()
+        assert sizes == [1, 10] and w.stats.set_based == 11
+        repeat, *rest = outcomes[1:]
+        assert repeat.receipt.seq == 1  # the first vote again: a no-op
+        assert [o.receipt.seq for o in rest] == [2] + [1, 2] * 4
+        async with state.db.read() as session:
+            from brandhub.community.models import Proposal
+            from brandhub.voting import counters
+
+            for o in outcomes[1:]:
+                assert o.tally == await counters.proposal_tally(session, o.proposal_id)
+            statuses = set(await session.scalars(select(Proposal.status)))
+        pending = "min_account_age_hours" in rules
+        assert outcomes[-1].tally.pending == (5 if pending else 0)
+        assert outcomes[-1].vote.pending is pending
+        assert ("SHORTLISTED" in statuses) == ("support_threshold" in rules)
+        await check_recount(state, world.campaign_id)

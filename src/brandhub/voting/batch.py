@@ -153,7 +153,6 @@ async def cast_votes(
         state = heads[key]
         mine = votes.setdefault(key, {})
         pid, value, weight, now = change.proposal_id, change.value, ready.weight, change.now
-        later[pid] = Later(ready.campaign, ready.rules, ready.proposal, now)
         stored = mine.get(pid)
         if stored is not None and stored[:3] == (value, weight.weight, weight.pending):
             vote = Vote(
@@ -166,6 +165,7 @@ async def cast_votes(
                 cast_at=stored[3],
             )
             receipt = Receipt(state.voter, state.seq, state.head)
+            later[pid] = Later(ready.campaign, ready.rules, ready.proposal, now)
             outcomes[index] = VoteResult(
                 vote, pid, campaign_id, service.TALLY_LATER, Fraction(0), receipt
             )
@@ -213,6 +213,7 @@ async def cast_votes(
         vote_rows[(campaign_id, voter_id, pid)] = row
         mine[pid] = (value, weight.weight, weight.pending, now)
         total.phases.add(campaign_id)
+        later[pid] = Later(ready.campaign, ready.rules, ready.proposal, now)
         outcomes[index] = VoteResult(
             Vote(**row), pid, campaign_id, service.TALLY_LATER, Fraction(0), appended.receipt
         )
