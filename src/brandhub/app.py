@@ -316,7 +316,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             db,
             secret=settings.secret_key,
             max_batch=settings.vote_batch_max,
-            tasks=settings.vote_writer_tasks or (1 if settings.is_sqlite else 2),
+            tasks=settings.vote_writer_tasks or 1,
             set_based=settings.vote_set_based,
         )
         state.votes.start()

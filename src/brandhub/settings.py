@@ -54,7 +54,8 @@ class Settings(BaseSettings):
     principal_cache_seconds: float = 5.0
     principal_cache_size: int = 10_000
     # Group commit of vote changes: at most this many per transaction, and this many batch
-    # transactions at once (None: 1 on SQLite, whose writers are serialised, 2 otherwise).
+    # transactions at once (None: 1; with set-based batches one task spends the least CPU per
+    # vote on PostgreSQL too, measured in bench/README.md section 1).
     vote_batch_max: int = 128
     vote_writer_tasks: int | None = None
     # castVote batches decided from one read each (brandhub.voting.batch); off: every
