@@ -526,3 +526,32 @@ class TestSetBased:
         assert outcomes[-1].vote.pending is pending
         assert ("SHORTLISTED" in statuses) == ("support_threshold" in rules)
         await check_recount(state, world.campaign_id)
+
+    async def test_two_writer_tasks_keep_budgets_chains_and_tallies_exact(self, state, clock):
+        """Concurrent set-based batches (two writer tasks) over the same voters: each batch
+        locks its chain heads in one statement, in key order, before reading any vote."""
+        world = await build_world(
+            state, members=8, proposals=4, now=clock.now, method="QUADRATIC", credits_per_member=20
+        )
+        w = new_writer(state, max_batch=8, tasks=2)
+        rng = random.Random(5)
+        changes = [
+            CastVote(rng.choice(world.members), rng.choice(world.proposal_ids), v, clock.now)
+            for v in (rng.choice([-3, 1, 2, 3, 4]) for _ in range(200))
+        ]
+        try:
+            outcomes = await asyncio.gather(*(w.submit(c) for c in changes), return_exceptions=True)
+        finally:
+            await w.stop()
+        assert w.stats.set_based > 0 and w.stats.batches < len(changes)
+        refused = [o for o in outcomes if isinstance(o, Exception)]
+        assert all(isinstance(o, BudgetExceededError) for o in refused)
+        votes = await stored_votes(state, world.campaign_id)
+        for member in world.members:
+            assert sum(v * v for voter, _, v in votes if voter == member.id) <= 20
+        seqs = {}
+        for o in outcomes:
+            if not isinstance(o, Exception):
+                seqs[o.receipt.voter] = max(seqs.get(o.receipt.voter, 0), o.receipt.seq)
+        report = await check_recount(state, world.campaign_id)
+        assert report.events == sum(seqs.values()) == await event_count(state, world.campaign_id)
