@@ -79,6 +79,8 @@ def instrumented_burst(
     try:
         data = json.loads(counts_file.read_text())
         stats = pstats.Stats(str(out / "server.prof")) if cprofile else None
+        if cprofile and os.environ.get("BENCH_KEEP_PROFILE"):  # for pstats by hand
+            shutil.copy(out / "server.prof", os.environ["BENCH_KEEP_PROFILE"])
     finally:
         shutil.rmtree(out, ignore_errors=True)
     return result, data, stats

@@ -54,9 +54,13 @@ class Settings(BaseSettings):
     principal_cache_seconds: float = 5.0
     principal_cache_size: int = 10_000
     # Group commit of vote changes: at most this many per transaction, and this many batch
-    # transactions at once (None: 1 on SQLite, whose writers are serialised, 2 otherwise).
+    # transactions at once (None: 1; with set-based batches one task spends the least CPU per
+    # vote on PostgreSQL too, measured in bench/README.md section 1).
     vote_batch_max: int = 128
     vote_writer_tasks: int | None = None
+    # castVote batches decided from one read each (brandhub.voting.batch); off: every
+    # change through the per-change path (savepoints), as before issue 11's second round.
+    vote_set_based: bool = True
     # Rate limits in the ``limits`` notation; stacked windows make the wait grow with the count.
     # Failed sign-ins per (account, client address), and per client address for all accounts:
     signin_failure_limits: str = "5/minute;10/15 minutes;30/hour;100/day"

@@ -194,7 +194,7 @@ class TestBatches:
             return await real(session, change, secret)
 
         monkeypatch.setattr(writer, "apply_change", flaky)
-        w = new_writer(state)
+        w = new_writer(state, set_based=False)  # the per-change path
         try:
             outcomes, _ = await first_then_batch(
                 w,
@@ -350,3 +350,208 @@ async def test_a_close_landing_inside_a_batch_refuses_all_its_votes(
     assert w.stats.retried_batches == 1
     assert await stored_votes(state, world.campaign_id) == {(world.members[0].id, p0, 1)}
     assert await event_count(state, world.campaign_id) == 1
+
+
+class TestSetBased:
+    """castVote batches decided in Python from one read each (voting.batch)."""
+
+    async def test_concurrent_casts_match_the_rules_applied_in_order(self, state, clock):
+        world = await build_world(
+            state, members=10, proposals=4, now=clock.now, method="QUADRATIC", credits_per_member=20
+        )
+        w = new_writer(state, max_batch=32)
+        rng = random.Random(11)
+        changes = [
+            CastVote(rng.choice(world.members), rng.choice(world.proposal_ids), v, clock.now)
+            for v in (rng.choice([-4, -2, 1, 2, 3, 4, 5]) for _ in range(300))
+        ]
+        # the rules applied one change after the other, in arrival order
+        model: dict[int, dict[int, int]] = {}
+        expected, events = [], {}
+        for c in changes:
+            mine = model.setdefault(c.voter.id, {})
+            spent = sum(v * v for v in mine.values())
+            after = spent - mine.get(c.proposal_id, 0) ** 2 + c.value * c.value
+            if c.value * c.value > 20:
+                expected.append(InvalidVote)
+            elif mine.get(c.proposal_id) == c.value:
+                expected.append("same")
+            elif after > 20 and after > spent:
+                expected.append(BudgetExceededError)
+            else:
+                mine[c.proposal_id] = c.value
+                events[c.voter.id] = events.get(c.voter.id, 0) + 1
+                expected.append(events[c.voter.id])
+        try:
+            outcomes = await asyncio.gather(*(w.submit(c) for c in changes), return_exceptions=True)
+        finally:
+            await w.stop()
+        assert w.stats.largest > 1 and w.stats.set_based == len(changes)
+        assert w.stats.retried_batches == 0
+        for want, got in zip(expected, outcomes, strict=True):
+            if isinstance(want, type):
+                assert isinstance(got, want)
+            elif want == "same":  # a no-op answers the stored vote and its event
+                assert got.vote is not None and got.receipt.seq >= 1
+            else:
+                assert got.receipt.seq == want
+        assert "same" in expected and BudgetExceededError in expected
+        assert await stored_votes(state, world.campaign_id) == {
+            (voter, pid, value) for voter, mine in model.items() for pid, value in mine.items()
+        }
+        report = await check_recount(state, world.campaign_id)
+        assert report.events == sum(events.values()) == await event_count(state, world.campaign_id)
+        # the answered tallies are those after the batch: the last answer per proposal is final
+        final = {}
+        for got in outcomes:
+            if not isinstance(got, Exception):
+                final[got.proposal_id] = got.tally
+        async with state.db.read() as session:
+            from brandhub.voting import counters
+
+            for pid, tally in final.items():
+                assert tally == await counters.proposal_tally(session, pid)
+
+    async def test_a_failing_set_based_batch_is_retried_change_by_change(
+        self, state, clock, monkeypatch
+    ):
+        from brandhub.voting import batch
+
+        world = await build_world(state, members=3, proposals=1, now=clock.now, method="APPROVAL")
+        a, b, c = world.members
+        [p0] = world.proposal_ids
+        real = batch.tallies_after
+        calls = []
+
+        async def fails_once_after_writing(session, later):
+            calls.append(later)
+            if len(calls) == 2:  # the batch of two, after all its writes
+                raise RuntimeError("the database said no")
+            return await real(session, later)
+
+        monkeypatch.setattr(batch, "tallies_after", fails_once_after_writing)
+        w = new_writer(state)
+        try:
+            outcomes, sizes = await first_then_batch(
+                w,
+                CastVote(a, p0, 1, clock.now),
+                [CastVote(b, p0, 1, clock.now), CastVote(c, p0, 1, clock.now)],
+            )
+        finally:
+            await w.stop()
+        assert sizes == [1, 1, 1]  # the batch of two rolled back, then one by one
+        assert w.stats.retried_batches == 1
+        assert [o.receipt.seq for o in outcomes] == [1, 1, 1]
+        assert outcomes[2].tally.voters == 3
+        assert await event_count(state, world.campaign_id) == 3
+        await check_recount(state, world.campaign_id)
+
+    async def test_new_accounts_and_retracting_voters_take_the_per_change_path(self, state, clock):
+        from datetime import timedelta
+
+        from sqlalchemy import update
+
+        from brandhub.auth.models import Member
+
+        world = await build_world(state, members=3, proposals=2, now=clock.now, method="APPROVAL")
+        a, b, c = world.members
+        p0, p1 = world.proposal_ids
+        async with state.db.unit_of_work() as session:  # c's account is a day old
+            await session.execute(
+                update(Member)
+                .where(Member.id == c.id)
+                .values(created_at=clock.now - timedelta(days=1))
+            )
+        c.created_at = clock.now - timedelta(days=1)
+        w = new_writer(state)
+        try:
+            outcomes, sizes = await first_then_batch(
+                w,
+                CastVote(a, p0, 1, clock.now),
+                [
+                    CastVote(b, p0, 1, clock.now),
+                    CastVote(a, p1, 1, clock.now),
+                    RetractVote(a, p0, clock.now),
+                    CastVote(c, p1, 1, clock.now),
+                ],
+            )
+        finally:
+            await w.stop()
+        assert sizes == [1, 4]
+        assert w.stats.set_based == 2  # a's first vote alone, then b's; a and c per change
+        assert [o.receipt.seq for o in outcomes] == [1, 1, 2, 3, 1]
+        assert await stored_votes(state, world.campaign_id) == {
+            (b.id, p0, 1),
+            (a.id, p1, 1),
+            (c.id, p1, 1),
+        }
+        await check_recount(state, world.campaign_id)
+
+    @pytest.mark.parametrize(
+        "rules",
+        [
+            {"method": "SCORE", "max_voter_share": 0.5},
+            {"method": "APPROVAL", "support_threshold": 2.0},
+            {"method": "APPROVAL", "min_account_age_hours": 24 * 60},  # everyone pending
+        ],
+    )
+    async def test_scores_caps_shortlists_and_pending_voters_in_one_batch(
+        self, state, clock, rules
+    ):
+        world = await build_world(state, members=5, proposals=2, now=clock.now, **rules)
+        p0, p1 = world.proposal_ids
+        value = 4 if rules["method"] == "SCORE" else 1
+        w = new_writer(state)
+        try:
+            outcomes, sizes = await first_then_batch(
+                w,
+                CastVote(world.members[0], p0, value, clock.now),
+                [CastVote(m, p, value, clock.now) for m in world.members for p in (p0, p1)],
+            )
+        finally:
+            await w.stop()
+        assert sizes == [1, 10] and w.stats.set_based == 11
+        repeat, *rest = outcomes[1:]
+        assert repeat.receipt.seq == 1  # the first vote again: a no-op
+        assert [o.receipt.seq for o in rest] == [2] + [1, 2] * 4
+        async with state.db.read() as session:
+            from brandhub.community.models import Proposal
+            from brandhub.voting import counters
+
+            for o in outcomes[1:]:
+                assert o.tally == await counters.proposal_tally(session, o.proposal_id)
+            statuses = set(await session.scalars(select(Proposal.status)))
+        pending = "min_account_age_hours" in rules
+        assert outcomes[-1].tally.pending == (5 if pending else 0)
+        assert outcomes[-1].vote.pending is pending
+        assert ("SHORTLISTED" in statuses) == ("support_threshold" in rules)
+        await check_recount(state, world.campaign_id)
+
+    async def test_two_writer_tasks_keep_budgets_chains_and_tallies_exact(self, state, clock):
+        """Concurrent set-based batches (two writer tasks) over the same voters: each batch
+        locks its chain heads in one statement, in key order, before reading any vote."""
+        world = await build_world(
+            state, members=8, proposals=4, now=clock.now, method="QUADRATIC", credits_per_member=20
+        )
+        w = new_writer(state, max_batch=8, tasks=2)
+        rng = random.Random(5)
+        changes = [
+            CastVote(rng.choice(world.members), rng.choice(world.proposal_ids), v, clock.now)
+            for v in (rng.choice([-3, 1, 2, 3, 4]) for _ in range(200))
+        ]
+        try:
+            outcomes = await asyncio.gather(*(w.submit(c) for c in changes), return_exceptions=True)
+        finally:
+            await w.stop()
+        assert w.stats.set_based > 0 and w.stats.batches < len(changes)
+        refused = [o for o in outcomes if isinstance(o, Exception)]
+        assert all(isinstance(o, BudgetExceededError) for o in refused)
+        votes = await stored_votes(state, world.campaign_id)
+        for member in world.members:
+            assert sum(v * v for voter, _, v in votes if voter == member.id) <= 20
+        seqs = {}
+        for o in outcomes:
+            if not isinstance(o, Exception):
+                seqs[o.receipt.voter] = max(seqs.get(o.receipt.voter, 0), o.receipt.seq)
+        report = await check_recount(state, world.campaign_id)
+        assert report.events == sum(seqs.values()) == await event_count(state, world.campaign_id)

@@ -148,7 +148,7 @@ async def record(
     slot = slot_of(voter_id)
     batch = deferred(session)
     if batch is not None:
-        _gather(batch, rules, campaign_id, slot, before, after, deltas)
+        gather(batch, rules, campaign_id, slot, before, after, deltas)
         return
     await add_to_proposal(session, campaign_id=campaign_id, deltas=deltas, slot=slot)
     if capped(rules):
@@ -162,7 +162,7 @@ async def record(
     await add_to_campaign(session, campaign_id=campaign_id, slot=slot, voters=voters, delta=total)
 
 
-def _gather(
+def gather(
     batch: CounterBatch,
     rules: VotingRules,
     campaign_id: int,
@@ -171,6 +171,7 @@ def _gather(
     after: Votes,
     deltas: Mapping[int, TallyDelta],
 ) -> None:
+    """Add one voter's change (``record``'s arguments) to a batch's counters."""
     change = CounterBatch()
     total = TallyDelta()
     for proposal_id, d in deltas.items():

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from brandhub.auth.models import Member
 from brandhub.db import AFTER_COMMIT, PENDING_JOBS, Database
 from brandhub.errors import DomainError
+from brandhub.voting import batch as setbased
 from brandhub.voting import counters, service
 from brandhub.voting.errors import VotingClosed
 from brandhub.voting.service import BallotResult, VoteResult
@@ -110,13 +111,23 @@ class WriterStats:
     changes: int = 0
     largest: int = 0
     retried_batches: int = 0
+    set_based: int = 0  # changes decided by the set-based path
 
 
 class VoteWriter:
     """The per-process group-commit writer of vote changes."""
 
-    def __init__(self, db: Database, *, secret: str, max_batch: int = 128, tasks: int = 1) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        secret: str,
+        max_batch: int = 128,
+        tasks: int = 1,
+        set_based: bool = True,
+    ) -> None:
         self.db = db
+        self.set_based = set_based
         self.secret = secret
         self.max_batch = max_batch
         self.tasks = tasks
@@ -173,35 +184,53 @@ class VoteWriter:
 
     async def _write_or_retry(self, batch: list[_Waiting]) -> None:
         try:
-            await self._write(batch)
+            await self._write(batch, set_based=self.set_based)
         except asyncio.CancelledError:
             for waiting in batch:
                 if not waiting.future.done():
                     waiting.future.set_exception(RuntimeError("the vote writer stopped"))
             raise
         except Exception as error:  # the batch as a whole failed: nothing of it committed
-            if len(batch) == 1:  # its own error (VotingClosed, or the database's)
+            if len(batch) == 1 and (isinstance(error, DomainError) or not self.set_based):
                 if not batch[0].future.done():
                     batch[0].future.set_exception(error)
                 return
             if not isinstance(error, CampaignClosedInBatch):
                 log.warning("vote batch of %d failed (%r); retrying one by one", len(batch), error)
             self.stats.retried_batches += 1
-            for waiting in batch:
+            for waiting in batch:  # through the per-change path (the fallback)
                 try:
-                    await self._write([waiting])
+                    await self._write([waiting], set_based=False)
                 except Exception as error:
                     if not waiting.future.done():
                         waiting.future.set_exception(error)
 
-    async def _write(self, batch: list[_Waiting]) -> None:
+    async def _write(self, batch: list[_Waiting], *, set_based: bool = False) -> None:
         # A voter's changes stay in arrival order; voters are taken in id order, so two
         # batches lock chains, and then counters, in the same order (no deadlocks).
         ordered = sorted(batch, key=lambda w: w.change.voter.id or 0)
         outcomes: list[tuple[_Waiting, Outcome | DomainError]] = []
         async with self.db.unit_of_work() as session:
             total = counters.CounterBatch()
+            later: dict[int, setbased.Later] = {}
+            if set_based:
+                casts = [w for w in batch if isinstance(w.change, CastVote)]
+                others = {w.change.voter.id for w in batch if not isinstance(w.change, CastVote)}
+                decided, later = await setbased.cast_votes(
+                    session,
+                    [w.change for w in casts],
+                    secret=self.secret,
+                    total=total,
+                    slow_voters={v for v in others if v is not None},
+                )
+                outcomes.extend((casts[i], outcome) for i, outcome in decided.items())
+                done = {id(casts[i]) for i in decided}
+                self.stats.set_based += len(decided)
+            else:
+                done = set()
             for waiting in ordered:
+                if id(waiting) in done:
+                    continue
                 outcomes.append((waiting, await self._one(session, waiting.change, total)))
             session.info.pop(counters.BATCH, None)
             if total.phases:
@@ -212,7 +241,10 @@ class VoteWriter:
                         raise CampaignClosedInBatch() from None
                     raise
             await total.apply(session)
-            tallies = {pid: await later() for pid, later in sorted(total.after.items())}
+            tallies = {pid: await after() for pid, after in sorted(total.after.items())}
+            if later:
+                fresh = {pid: entry for pid, entry in later.items() if pid not in tallies}
+                tallies.update(await setbased.tallies_after(session, fresh))
             if self.before_commit is not None:
                 await self.before_commit([w.change for w in ordered])
         # committed: answer everyone

@@ -1,0 +1,400 @@
+"""The set-based path of castVote inside a group-commit batch.
+
+Per batch: one read for the targets (proposals with their campaigns), one for the voters'
+memberships, one multi-row statement that creates or locks every chain head, one read of
+the voters' current votes. The rules of ``voting.service.cast_vote`` are then applied in
+pure Python, each voter's votes in arrival order, so every change's domain error is known
+before anything is written (no savepoints); the writes are a few multi-row statements
+(votes, events, chain heads) and the batch's counters. The event hash chain is built by
+the same ``chain.append`` as the single path: the bytes hashed are identical.
+
+What this path does not decide is left to the per-change path (``writer.apply_change``):
+voters whose weight needs a read (REPUTATION, PLEDGE), new accounts (the velocity guard
+counts other voters' recent votes), chains begun before migration 0007 (no pseudonym yet),
+a weight the rules cannot give (a role without a configured weight), and every change of a
+voter who also retracts or casts a ballot in the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import and_, bindparam, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
+
+from brandhub.auth.models import Member
+from brandhub.columns import UTCDateTime
+from brandhub.community.models import Campaign, Membership, Proposal, ProposalStatus
+from brandhub.errors import DomainError, NotFound
+from brandhub.voting import chain, counters, methods, scoring, service, statements
+from brandhub.voting.chain import ChainState, Receipt
+from brandhub.voting.errors import BudgetExceededError, InvalidVote
+from brandhub.voting.methods import Tally, VotingMethod
+from brandhub.voting.models import Vote
+from brandhub.voting.service import VoteResult
+from brandhub.voting.weights import VoterWeight, WeightingPolicy, voter_weight
+
+# Weightings whose weight needs a read per voter: the per-change path computes them.
+_READ_WEIGHTS = (WeightingPolicy.REPUTATION, WeightingPolicy.PLEDGE)
+
+UPSERT_VOTE = text(
+    "INSERT INTO vote (campaign_id, voter_id, proposal_id, value, weight, pending, cast_at)"
+    " VALUES (:campaign_id, :voter_id, :proposal_id, :value, :weight, :pending, :cast_at)"
+    " ON CONFLICT (campaign_id, voter_id, proposal_id) DO UPDATE SET value = excluded.value,"
+    " weight = excluded.weight, pending = excluded.pending, cast_at = excluded.cast_at"
+).bindparams(bindparam("cast_at", type_=UTCDateTime()))
+
+DROP_EMPTY_CHAIN = text(
+    "DELETE FROM voter_chain WHERE campaign_id = :campaign_id AND voter_id = :voter_id AND seq = 0"
+)
+
+
+def _lock_chains(count: int) -> Any:
+    """Create or lock ``count`` chain heads in one statement; the existing pseudonym is kept
+    (an empty one, a chain begun before migration 0007, is named by the per-change path)."""
+    values = ", ".join(f"(:c{i}, :v{i}, :p{i}, 0, :genesis)" for i in range(count))
+    return text(
+        "INSERT INTO voter_chain (campaign_id, voter_id, pseudonym, seq, head)"
+        f" VALUES {values}"
+        " ON CONFLICT (campaign_id, voter_id) DO UPDATE SET seq = voter_chain.seq"
+        " RETURNING campaign_id, voter_id, seq, head, pseudonym"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Later:
+    """A proposal whose tally the batch answers once its counters are written."""
+
+    campaign: Campaign
+    rules: methods.VotingRules
+    proposal: Proposal
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    """A change that passed every check that needs no state of the voter."""
+
+    proposal: Proposal
+    campaign: Campaign
+    rules: methods.VotingRules
+    weight: VoterWeight
+
+
+async def cast_votes(
+    session: AsyncSession,
+    changes: Sequence[Any],
+    *,
+    secret: str,
+    total: counters.CounterBatch,
+    slow_voters: Collection[int] = (),
+) -> tuple[dict[int, VoteResult | DomainError], dict[int, Later]]:
+    """Decide and write a batch's castVotes (``writer.CastVote``, in arrival order).
+
+    Returns each decided change's outcome by its index, and the proposals whose tallies
+    the outcomes wait for; changes not in the outcomes go through the per-change path.
+    Counters, phases to check and chain heads are gathered into ``total``."""
+    if not changes:
+        return {}, {}
+    slow = set(slow_voters)
+    proposals = await _targets(session, {c.proposal_id for c in changes})
+    roles = await _roles(
+        session,
+        {c.voter.id for c in changes},
+        {campaign.brand_id for _, campaign in proposals.values()},
+    )
+    checked: list[_Ready | DomainError | None] = []
+    for change in changes:
+        voter: Member = change.voter
+        if voter.id in slow:
+            checked.append(None)
+            continue
+        try:
+            ready = _check(change, proposals, roles)
+        except DomainError as error:
+            checked.append(error)
+            continue
+        if ready is None:
+            slow.add(voter.id)
+        checked.append(ready)
+    keys = sorted(
+        {
+            (r.campaign.id or 0, c.voter.id)
+            for c, r in zip(changes, checked, strict=True)
+            if isinstance(r, _Ready) and c.voter.id not in slow
+        }
+    )
+    heads = await _lock(session, keys, secret) if keys else {}
+    for (_, voter_id), state in heads.items():
+        if not state.voter:  # a chain begun before migration 0007
+            slow.add(voter_id)
+    votes = await _votes_of(session, [k for k in keys if k[1] not in slow])
+
+    outcomes: dict[int, VoteResult | DomainError] = {}
+    later: dict[int, Later] = {}
+    vote_rows: dict[tuple[int, int, int], dict[str, Any]] = {}
+    events: list[dict[str, Any]] = []
+    moved: set[tuple[int, int]] = set()
+    for index, (change, ready) in enumerate(zip(changes, checked, strict=True)):
+        voter_id = change.voter.id
+        if voter_id in slow:
+            continue
+        if not isinstance(ready, _Ready):
+            assert ready is not None
+            outcomes[index] = ready
+            continue
+        campaign_id = ready.campaign.id or 0
+        key = (campaign_id, voter_id)
+        state = heads[key]
+        mine = votes.setdefault(key, {})
+        pid, value, weight, now = change.proposal_id, change.value, ready.weight, change.now
+        stored = mine.get(pid)
+        if stored is not None and stored[:3] == (value, weight.weight, weight.pending):
+            vote = Vote(
+                campaign_id=campaign_id,
+                voter_id=voter_id,
+                proposal_id=pid,
+                value=value,
+                weight=stored[1],
+                pending=stored[2],
+                cast_at=stored[3],
+            )
+            receipt = Receipt(state.voter, state.seq, state.head)
+            later[pid] = Later(ready.campaign, ready.rules, ready.proposal, now)
+            outcomes[index] = VoteResult(
+                vote, pid, campaign_id, service.TALLY_LATER, Fraction(0), receipt
+            )
+            continue
+        before = {p: (v[0], v[1]) for p, v in mine.items()}
+        try:
+            methods.check_budget(ready.rules, {p: v for p, (v, _) in before.items()}, pid, value)
+        except methods.BudgetExceeded as exc:
+            outcomes[index] = BudgetExceededError(str(exc).capitalize() + ".", field=["value"])
+            continue
+        old = before.get(pid)
+        method = ready.rules.method
+        delta = (
+            methods.replace_delta(method, old, (value, weight.weight))
+            if old
+            else methods.vote_delta(method, value, weight.weight)
+        )
+        after = {**before, pid: (value, weight.weight)}
+        counters.gather(
+            total, ready.rules, campaign_id, counters.slot_of(voter_id), before, after, {pid: delta}
+        )
+        appended = chain.append(state, chain.cast_event(pid, value, weight.weight), now)
+        heads[key] = appended.state
+        moved.add(key)
+        events.append(
+            {
+                "campaign_id": campaign_id,
+                "voter_id": voter_id,
+                "seq": appended.state.seq,
+                "payload": appended.payload,
+                "prev_hash": appended.prev_hash,
+                "hash": appended.hash,
+                "at": now,
+            }
+        )
+        row = {
+            "campaign_id": campaign_id,
+            "voter_id": voter_id,
+            "proposal_id": pid,
+            "value": value,
+            "weight": weight.weight,
+            "pending": weight.pending,
+            "cast_at": now,
+        }
+        vote_rows[(campaign_id, voter_id, pid)] = row
+        mine[pid] = (value, weight.weight, weight.pending, now)
+        total.phases.add(campaign_id)
+        later[pid] = Later(ready.campaign, ready.rules, ready.proposal, now)
+        outcomes[index] = VoteResult(
+            Vote(**row), pid, campaign_id, service.TALLY_LATER, Fraction(0), appended.receipt
+        )
+
+    if vote_rows:
+        await session.execute(UPSERT_VOTE, [vote_rows[k] for k in sorted(vote_rows)])
+    if events:
+        await session.execute(statements.INSERT_EVENT, events)
+    if moved:
+        await session.execute(
+            statements.ADVANCE_CHAIN,
+            [
+                {
+                    "campaign_id": c,
+                    "voter_id": v,
+                    "seq": heads[(c, v)].seq,
+                    "head": heads[(c, v)].head,
+                }
+                for c, v in sorted(moved)
+            ],
+        )
+    for key, state in heads.items():
+        if state.seq == 0 and key[1] not in slow:  # created here, every change refused
+            await session.execute(DROP_EMPTY_CHAIN, {"campaign_id": key[0], "voter_id": key[1]})
+        elif key[1] not in slow:
+            total.heads[key] = state
+    return outcomes, later
+
+
+def _check(
+    change: Any,
+    proposals: dict[int, tuple[Proposal, Campaign]],
+    roles: dict[tuple[int, int], str],
+) -> _Ready | None:
+    """The checks of castVote that need no state of the voter, in the same order (raises
+    their domain errors); None when the per-change path must decide."""
+    voter: Member = change.voter
+    found = proposals.get(change.proposal_id)
+    if found is None or found[0].status == ProposalStatus.HIDDEN:
+        raise NotFound("No such proposal.", field=["proposalId"])
+    proposal, campaign = found
+    ctx = service._check_voter(campaign, roles.get((campaign.brand_id, voter.id or 0)))
+    rules = ctx.rules
+    if rules.method is VotingMethod.RANKED:
+        raise InvalidVote("This campaign votes with ranked ballots: use castBallot.")
+    if proposal.status not in service.VOTABLE:
+        raise InvalidVote(
+            f"A {proposal.status.lower()} proposal takes no votes.", field=["proposalId"]
+        )
+    try:
+        methods.validate_vote_value(rules, change.value)
+    except methods.VoteValueError as exc:
+        raise InvalidVote(str(exc), field=["value"]) from exc
+    if rules.weighting in _READ_WEIGHTS:
+        return None
+    if voter.created_at > change.now - service.NEW_ACCOUNT_AGE:  # the velocity guard
+        return None
+    try:
+        weight = voter_weight(
+            rules,
+            role=ctx.role,
+            reputation=voter.reputation or 0,
+            pledged_units=0,
+            account_created_at=voter.created_at,
+            now=change.now,
+        )
+    except ValueError:
+        return None
+    return _Ready(proposal, campaign, rules, weight)
+
+
+async def _targets(
+    session: AsyncSession, proposal_ids: set[int]
+) -> dict[int, tuple[Proposal, Campaign]]:
+    rows = await session.execute(
+        select(Proposal, Campaign)
+        .join(Campaign, Campaign.id == Proposal.campaign_id)
+        .where(Proposal.id.in_(sorted(proposal_ids)))
+        .options(defer(Proposal.spec), defer(Campaign.spec_schema))
+    )
+    return {proposal.id: (proposal, campaign) for proposal, campaign in rows}
+
+
+async def _roles(
+    session: AsyncSession, voter_ids: set[int | None], brand_ids: set[int]
+) -> dict[tuple[int, int], str]:
+    if not brand_ids:
+        return {}
+    rows = await session.execute(
+        select(Membership.brand_id, Membership.member_id, Membership.role).where(
+            and_(
+                Membership.member_id.in_(sorted(v for v in voter_ids if v is not None)),
+                Membership.brand_id.in_(sorted(brand_ids)),
+            )
+        )
+    )
+    return {(brand, member): role for brand, member, role in rows}
+
+
+async def _lock(
+    session: AsyncSession, keys: list[tuple[int, int]], secret: str
+) -> dict[tuple[int, int], ChainState]:
+    params: dict[str, Any] = {"genesis": chain.GENESIS}
+    for i, (campaign_id, voter_id) in enumerate(keys):
+        params[f"c{i}"] = campaign_id
+        params[f"v{i}"] = voter_id
+        params[f"p{i}"] = chain.pseudonym(secret, campaign_id, voter_id)
+    rows = await session.execute(_lock_chains(len(keys)), params)
+    return {
+        (campaign_id, voter_id): ChainState(campaign_id, pseudonym, seq, head)
+        for campaign_id, voter_id, seq, head, pseudonym in rows
+    }
+
+
+async def _votes_of(
+    session: AsyncSession, keys: list[tuple[int, int]]
+) -> dict[tuple[int, int], dict[int, tuple[int, float, bool, datetime]]]:
+    """The voters' current votes {(campaign, voter): {proposal: (value, weight, pending,
+    cast_at)}}, read after their chains are locked."""
+    votes: dict[tuple[int, int], dict[int, tuple[int, float, bool, datetime]]] = {
+        key: {} for key in keys
+    }
+    if not keys:
+        return votes
+    rows = await session.execute(
+        select(
+            Vote.campaign_id,
+            Vote.voter_id,
+            Vote.proposal_id,
+            Vote.value,
+            Vote.weight,
+            Vote.pending,
+            Vote.cast_at,
+        ).where(
+            Vote.campaign_id.in_(sorted({c for c, _ in keys})),
+            Vote.voter_id.in_(sorted({v for _, v in keys})),
+        )
+    )
+    for campaign_id, voter_id, pid, value, weight, pending, cast_at in rows:
+        mine = votes.get((campaign_id, voter_id))
+        if mine is not None:
+            mine[pid] = (value, weight, bool(pending), cast_at)
+    return votes
+
+
+async def tallies_after(
+    session: AsyncSession, later: dict[int, Later]
+) -> dict[int, tuple[Tally, Fraction]]:
+    """The tallies and scores the batch's changes answer with, read once its counters are
+    written: one statement for every proposal whose score needs only its own tally; the
+    others (capped shares, SCORE priors) through the single path's ``_new_tally``.
+    A proposal reaching the support threshold is shortlisted, as by the single path."""
+    simple = {
+        pid: entry
+        for pid, entry in later.items()
+        if not counters.capped(entry.rules) and entry.rules.method is not VotingMethod.SCORE
+    }
+    found = await counters.proposal_tallies(session, proposal_ids=sorted(simple)) if simple else {}
+    result: dict[int, tuple[Tally, Fraction]] = {}
+    for pid in sorted(later):
+        entry = later[pid]
+        if pid not in simple:
+            ctx = service._Voter(entry.campaign, entry.rules, "")
+            result[pid] = await service._new_tally(session, ctx, entry.proposal, entry.now)
+            continue
+        tally = found.get(pid, Tally(0, 0, 0.0, 0.0))
+        support = scoring.Support.of_tally(tally)
+        score = scoring.score_of(
+            entry.rules.method,
+            Fraction(support.weight),
+            Fraction(support.value),
+            prior_mean=Fraction(0),
+            prior_strength=scoring.exact_decimal(entry.rules.score_prior_strength),
+        )
+        if entry.proposal.status == ProposalStatus.ACTIVE and methods.reaches_support_threshold(
+            entry.rules, score
+        ):
+            await session.execute(
+                update(Proposal)
+                .where(Proposal.id == pid, Proposal.status == ProposalStatus.ACTIVE)
+                .values(status=ProposalStatus.SHORTLISTED, updated_at=entry.now)
+            )
+        result[pid] = (tally, score)
+    return result
