@@ -147,3 +147,20 @@ class TestSlowReaders:
         # Never backwards: an older push offered late is not written.
         await deliver(group, members, 2, b'{"data":{"v":2}}')
         assert len(quick.conn.sent) == 3 and len(slow.conn.sent) == 1
+
+
+class TestPacingAfterAQuietSpell:
+    async def test_a_push_after_a_quiet_spell_is_not_held_back_for_the_spell(self):
+        from brandhub.broadcast import Broadcast
+        from brandhub.voting.live import LiveBoards, _CampaignFeed
+
+        boards = LiveBoards(None, Broadcast(), coalesce_seconds=0.01)  # type: ignore[arg-type]
+        feed = _CampaignFeed.__new__(_CampaignFeed)
+        feed.boards, feed.all_sent = boards, asyncio.Event()
+        loop = asyncio.get_running_loop()
+        # The last push reached everyone within 10 ms, 5 s ago; then nothing changed.
+        feed.published_at, feed.sent_at = loop.time() - 5.0, loop.time() - 4.99
+        feed.all_sent.set()
+        began = loop.time()
+        await feed._pace(began)
+        assert loop.time() - began < 0.5

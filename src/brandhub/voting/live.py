@@ -110,7 +110,7 @@ class _CampaignFeed:
         # Watchers (and direct fan-outs) still sending the last push, and when it was published.
         self.sending: set[object] = set()
         self.all_sent = asyncio.Event()
-        self.published_at = 0.0
+        self.published_at = self.sent_at = 0.0
         self.fanning: set[asyncio.Task[None]] = set()
         self.task = asyncio.create_task(self._run(), name=f"live-board-{campaign_id}")
 
@@ -128,7 +128,7 @@ class _CampaignFeed:
             self.fanning.add(task)
             task.add_done_callback(self.fanning.discard)
         if not self.sending:
-            self.all_sent.set()
+            self._all_sent()
 
     async def _fan_out(self, snapshot: Snapshot, token: object) -> None:
         try:
@@ -160,6 +160,11 @@ class _CampaignFeed:
         """A watcher finished sending what it was given (or left)."""
         self.sending.discard(watcher)
         if not self.sending:
+            self._all_sent()
+
+    def _all_sent(self) -> None:
+        if not self.all_sent.is_set():
+            self.sent_at = asyncio.get_running_loop().time()
             self.all_sent.set()
 
     async def _pace(self, changed_at: float) -> None:
@@ -169,7 +174,10 @@ class _CampaignFeed:
         loop = asyncio.get_running_loop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.all_sent.wait(), MAX_FANOUT_SECONDS)
-        fanout = loop.time() - self.published_at
+        # How long the last push took to reach everyone (not: how long ago it was published,
+        # which would hold a push after a quiet spell back for as long as the spell lasted).
+        sent_at = self.sent_at if self.all_sent.is_set() else loop.time()
+        fanout = max(0.0, sent_at - self.published_at)
         earliest = max(changed_at + self.boards.coalesce_seconds, self.published_at + 2 * fanout)
         await asyncio.sleep(max(0.0, earliest - loop.time()))
 
