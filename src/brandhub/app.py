@@ -322,7 +322,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             tasks=settings.vote_writer_tasks or (1 if settings.is_sqlite else 2),
         )
         state.votes.start()
-        state.boards = LiveBoards(db, state.broadcast, on_read=metrics.board_reads.inc)
+        state.boards = LiveBoards(
+            db, state.broadcast, on_read=metrics.board_reads.inc, on_sent=metrics.live_push.observe
+        )
         state.connections = Connections()
         state.connections.on_signals()
         await _ensure_signing_key(state)

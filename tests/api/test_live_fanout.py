@@ -47,6 +47,8 @@ class TestHandOff:
             [group] = feed.groups.values()
             assert len(group.members) == 3
             assert len(feed.watchers) == 1  # the signed-in subscriber, one by one
+            timed = app.state.metrics.registry.get_sample_value
+            before = timed("brandhub_live_push_seconds_count")
             await vote(gql, scene["members"][0], scene["proposals"][0])
             pushed = [await raw_next(sub) for sub in anonymous]
             assert scores(await member.next()) == {"A": 1.0, "B": 0.0}
@@ -57,6 +59,7 @@ class TestHandOff:
             await vote(gql, scene["members"][1], scene["proposals"][1])
             for sub in anonymous:
                 assert scores(await sub.next()) == {"A": 1.0, "B": 1.0}
+            assert timed("brandhub_live_push_seconds_count") > before  # pushes are timed
             for sub in anonymous:
                 await sub.socket.close()
             for _ in range(100):

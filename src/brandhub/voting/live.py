@@ -111,6 +111,7 @@ class _CampaignFeed:
         self.sending: set[object] = set()
         self.all_sent = asyncio.Event()
         self.published_at = self.sent_at = 0.0
+        self.timed = False
         self.fanning: set[asyncio.Task[None]] = set()
         self.task = asyncio.create_task(self._run(), name=f"live-board-{campaign_id}")
 
@@ -127,6 +128,7 @@ class _CampaignFeed:
             task = asyncio.create_task(self._fan_out(snapshot, token))
             self.fanning.add(task)
             task.add_done_callback(self.fanning.discard)
+        self.timed = bool(self.sending)
         if not self.sending:
             self._all_sent()
 
@@ -166,6 +168,9 @@ class _CampaignFeed:
         if not self.all_sent.is_set():
             self.sent_at = asyncio.get_running_loop().time()
             self.all_sent.set()
+            if self.timed and self.boards.on_sent is not None:  # a push that had an audience
+                self.boards.on_sent(self.sent_at - self.published_at)
+            self.timed = False
 
     async def _pace(self, changed_at: float) -> None:
         """Wait out the coalescing window, and give the process as much time for other work
@@ -220,9 +225,10 @@ class LiveBoards:
         broadcast: Broadcast,
         coalesce_seconds: float = COALESCE_SECONDS,
         on_read: Callable[[], None] | None = None,
+        on_sent: Callable[[float], None] | None = None,
     ) -> None:
         self.db, self.broadcast = db, broadcast
-        self.on_read = on_read
+        self.on_read, self.on_sent = on_read, on_sent
         self.coalesce_seconds = coalesce_seconds
         self.reads = 0
         self._versions = itertools.count(1)
