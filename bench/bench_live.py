@@ -224,10 +224,20 @@ def rss_mb(pid: int) -> float:
 
 
 async def board_reads(port: int) -> float:
+    return (await metric(port, "brandhub_live_board_reads_total"))[0]
+
+
+async def metric(port: int, *names: str) -> list[float]:
     async with httpx.AsyncClient() as http:
         text = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
-    found = re.search(r"^brandhub_live_board_reads_total (\S+)$", text, re.M)
-    return float(found.group(1)) if found else 0.0
+    values = []
+    for name in names:
+        found = re.search(rf"^{name} (\S+)$", text, re.M)
+        values.append(float(found.group(1)) if found else 0.0)
+    return values
+
+
+PUSH_SECONDS = ("brandhub_live_push_seconds_sum", "brandhub_live_push_seconds_count")
 
 
 async def transactions(dsn: str) -> int:
@@ -251,6 +261,7 @@ class Outcome:
     xacts_per_s: float
     rss: float
     pushes_per_sub: float
+    push_ms: float  # the server's own time from a snapshot to its last subscriber's write
 
 
 async def one_run(
@@ -271,6 +282,7 @@ async def one_run(
         base = await current_total(vote_port, campaign)
     await asyncio.sleep(1.0)
     reads0, xacts0, began = await board_reads(sub_port), await transactions(args.dsn), time.time()
+    pushed0 = await metric(sub_port, *PUSH_SECONDS)
     profiling = args.profile and vote_port == sub_port and audience == args.largest
     if profiling:
         os.kill(sub_pids[0], signal.SIGUSR1)
@@ -284,13 +296,15 @@ async def one_run(
         os.kill(sub_pids[0], signal.SIGUSR2)
     elapsed = time.time() - began
     reads = (await board_reads(sub_port) - reads0) / elapsed
+    pushed = [b - a for a, b in zip(pushed0, await metric(sub_port, *PUSH_SECONDS), strict=True)]
+    push_ms = 1000 * pushed[0] / pushed[1] if pushed[1] else 0.0
     xacts = (await transactions(args.dsn) - xacts0) / elapsed
     rss = sum(rss_mb(pid) for pid in sub_pids)
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
     pushes = sum(len(s.pushes) for s in subs) / len(subs) if subs else 0.0
     latencies = update_latencies(subs, votes, base)
-    return Outcome(name, audience, latencies, votes, reads, xacts, rss, pushes)
+    return Outcome(name, audience, latencies, votes, reads, xacts, rss, pushes, push_ms)
 
 
 async def current_total(port: int, campaign: Campaign) -> int:
@@ -362,6 +376,7 @@ def report(outcomes: list[Outcome], baseline_p95: float, args: argparse.Namespac
                 ms(max(seen)) if seen else "-",
                 lost,
                 round(o.pushes_per_sub, 1),
+                round(o.push_ms, 1) if o.subscribers else "-",
                 ms(percentile(cast, 50)),
                 ms(percentile(cast, 95)),
                 f"{percentile(cast, 95) / baseline_p95:.2f}x",
@@ -379,6 +394,7 @@ def report(outcomes: list[Outcome], baseline_p95: float, args: argparse.Namespac
             "max ms",
             "missed",
             "pushes/sub",
+            "server push ms",
             "castVote p50 ms",
             "castVote p95 ms",
             "vs no audience",

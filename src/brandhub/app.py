@@ -47,6 +47,7 @@ from brandhub.jobs.registry import JobContext
 from brandhub.request_json import NestedTooDeeply, decode
 from brandhub.schema import build_schema, persisted
 from brandhub.schema.context import Context, bearer
+from brandhub.schema.live_fanout import TransportWSHandler
 from brandhub.schema.metrics import Metrics, operation_metrics
 from brandhub.schema.persisted import PersistedDocuments
 from brandhub.schema.shared_events import SharedJson
@@ -65,6 +66,9 @@ SUBSCRIPTION_PROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL, GR
 class GraphQLApp(GraphQL):
     """Strawberry's ASGI view with brandhub's context, JSON nesting limit, persisted queries
     and caching headers."""
+
+    # Live pushes to anonymous subscribers leave the per-subscriber path (live_fanout.py).
+    graphql_transport_ws_handler_class = TransportWSHandler
 
     def __init__(
         self, *args: Any, max_json_depth: int, public_cache_seconds: int, **kwargs: Any
@@ -320,7 +324,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             set_based=settings.vote_set_based,
         )
         state.votes.start()
-        state.boards = LiveBoards(db, state.broadcast, on_read=metrics.board_reads.inc)
+        state.boards = LiveBoards(
+            db, state.broadcast, on_read=metrics.board_reads.inc, on_sent=metrics.live_push.observe
+        )
         state.connections = Connections()
         state.connections.on_signals()
         await _ensure_signing_key(state)

@@ -327,6 +327,7 @@ class TestPacing:
         feed = _CampaignFeed.__new__(_CampaignFeed)
         feed.boards, feed.campaign_id, feed.latest = boards, 1, None
         feed.watchers, feed.sending, feed.all_sent = set(), set(), asyncio.Event()
+        feed.groups = {}
         slow, quick, leaving = _Watcher(feed), _Watcher(feed), _Watcher(feed)
         feed.watchers |= {slow, quick, leaving}
         feed.publish(Snapshot(1, None, None, []))  # type: ignore[arg-type]

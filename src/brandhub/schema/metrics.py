@@ -42,6 +42,12 @@ class Metrics:
             "per process, whatever the number of subscribers.",
             registry=self.registry,
         )
+        self.live_push = Histogram(
+            "brandhub_live_push_seconds",
+            "From publishing a live snapshot to its last subscriber's write, per push.",
+            registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+        )
         self._names: set[str] = set()
 
     def operation_label(self, name: str | None) -> str:

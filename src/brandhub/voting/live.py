@@ -25,6 +25,7 @@ from brandhub.broadcast import Broadcast
 from brandhub.community.models import Campaign, Proposal
 from brandhub.db import Database
 from brandhub.voting import reads
+from brandhub.voting.fanout import Group, Member, Render, deliver, fan_out
 
 log = logging.getLogger("brandhub.live")
 
@@ -103,11 +104,15 @@ class _CampaignFeed:
     def __init__(self, boards: LiveBoards, campaign_id: int) -> None:
         self.boards, self.campaign_id = boards, campaign_id
         self.watchers: set[_Watcher] = set()
+        # Handed-off anonymous WebSocket subscribers, by (document, variables): fanout.py.
+        self.groups: dict[Any, Group] = {}
         self.latest: Snapshot | None = None
-        # Watchers still sending the last push, and when it was published.
-        self.sending: set[_Watcher] = set()
+        # Watchers (and direct fan-outs) still sending the last push, and when it was published.
+        self.sending: set[object] = set()
         self.all_sent = asyncio.Event()
-        self.published_at = 0.0
+        self.published_at = self.sent_at = 0.0
+        self.timed = False
+        self.fanning: set[asyncio.Task[None]] = set()
         self.task = asyncio.create_task(self._run(), name=f"live-board-{campaign_id}")
 
     def publish(self, snapshot: Snapshot) -> None:
@@ -117,14 +122,55 @@ class _CampaignFeed:
         self.all_sent.clear()
         for watcher in list(self.watchers):
             watcher.offer(snapshot)
+        if any(group.members for group in self.groups.values()):
+            token = object()
+            self.sending.add(token)
+            task = asyncio.create_task(self._fan_out(snapshot, token))
+            self.fanning.add(task)
+            task.add_done_callback(self.fanning.discard)
+        self.timed = bool(self.sending)
         if not self.sending:
-            self.all_sent.set()
+            self._all_sent()
 
-    def back(self, watcher: _Watcher) -> None:
+    async def _fan_out(self, snapshot: Snapshot, token: object) -> None:
+        try:
+            await fan_out(self.groups.values(), snapshot, lambda: self.latest)
+        finally:
+            self.back(token)
+
+    def join(self, key: Any, render: Render, member: Member) -> Group:
+        """Hand a subscriber over to the direct fan-out of its (document, variables) group."""
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = Group(render)
+        group.members.add(member)
+        return group
+
+    def part(self, key: Any, member: Member) -> None:
+        group = self.groups.get(key)
+        if group is not None:
+            group.members.discard(member)
+            if not group.members:
+                del self.groups[key]
+
+    @property
+    def idle(self) -> bool:
+        """Nobody watches any more."""
+        return not self.watchers and not self.groups
+
+    def back(self, watcher: object) -> None:
         """A watcher finished sending what it was given (or left)."""
         self.sending.discard(watcher)
         if not self.sending:
+            self._all_sent()
+
+    def _all_sent(self) -> None:
+        if not self.all_sent.is_set():
+            self.sent_at = asyncio.get_running_loop().time()
             self.all_sent.set()
+            if self.timed and self.boards.on_sent is not None:  # a push that had an audience
+                self.boards.on_sent(self.sent_at - self.published_at)
+            self.timed = False
 
     async def _pace(self, changed_at: float) -> None:
         """Wait out the coalescing window, and give the process as much time for other work
@@ -133,7 +179,10 @@ class _CampaignFeed:
         loop = asyncio.get_running_loop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.all_sent.wait(), MAX_FANOUT_SECONDS)
-        fanout = loop.time() - self.published_at
+        # How long the last push took to reach everyone (not: how long ago it was published,
+        # which would hold a push after a quiet spell back for as long as the spell lasted).
+        sent_at = self.sent_at if self.all_sent.is_set() else loop.time()
+        fanout = max(0.0, sent_at - self.published_at)
         earliest = max(changed_at + self.boards.coalesce_seconds, self.published_at + 2 * fanout)
         await asyncio.sleep(max(0.0, earliest - loop.time()))
 
@@ -176,9 +225,10 @@ class LiveBoards:
         broadcast: Broadcast,
         coalesce_seconds: float = COALESCE_SECONDS,
         on_read: Callable[[], None] | None = None,
+        on_sent: Callable[[float], None] | None = None,
     ) -> None:
         self.db, self.broadcast = db, broadcast
-        self.on_read = on_read
+        self.on_read, self.on_sent = on_read, on_sent
         self.coalesce_seconds = coalesce_seconds
         self.reads = 0
         self._versions = itertools.count(1)
@@ -208,10 +258,14 @@ class LiveBoards:
             watcher.offer(feed.latest)
         return Watch(self, feed, watcher)
 
-    def _leave(self, feed: _CampaignFeed, watcher: _Watcher) -> None:
+    def _leave(
+        self, feed: _CampaignFeed, watcher: _Watcher, member: tuple[Any, Member] | None = None
+    ) -> None:
         feed.watchers.discard(watcher)
         feed.back(watcher)
-        if not feed.watchers and self._feeds.get(feed.campaign_id) is feed:
+        if member is not None:
+            feed.part(*member)
+        if feed.idle and self._feeds.get(feed.campaign_id) is feed:
             del self._feeds[feed.campaign_id]
             feed.task.cancel()
 
@@ -230,6 +284,7 @@ class Watch:
 
     def __init__(self, boards: LiveBoards, feed: _CampaignFeed, watcher: _Watcher) -> None:
         self._boards, self._feed, self._watcher = boards, feed, watcher
+        self._member: tuple[Any, Member] | None = None
 
     def __aiter__(self) -> Watch:
         return self
@@ -249,6 +304,23 @@ class Watch:
             raise self._feed.task.exception()  # type: ignore[misc]
         raise StopAsyncIteration
 
+    async def hand_off(self, key: Any, render: Render, member: Member) -> None:
+        """From now on this subscriber's pushes are written by the feed's direct fan-out
+        (``fanout.py``), shared with every subscriber of the same ``key``; returns when the
+        feed ends (raising what ended it)."""
+        feed, watcher = self._feed, self._watcher
+        member.delivered = watcher.delivered
+        group = feed.join(key, render, member)
+        self._member = (key, member)
+        feed.watchers.discard(watcher)  # no longer pushed to, nor waited for, one by one
+        feed.back(watcher)
+        latest = feed.latest
+        if latest is not None and latest.version > member.delivered:  # published meanwhile
+            await deliver(group, [member], latest.version, await group.body(latest))
+        await asyncio.wait({feed.task})
+        if not feed.task.cancelled() and feed.task.exception() is not None:
+            raise feed.task.exception()  # type: ignore[misc]
+
     async def aclose(self) -> None:
         """Stop watching (the reader stops with its last watcher)."""
-        self._boards._leave(self._feed, self._watcher)
+        self._boards._leave(self._feed, self._watcher, self._member)

@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from brandhub.schema.context import Context
 from brandhub.schema.errors import PublicError
+from brandhub.schema.live_fanout import handoff, renderer
 from brandhub.schema.relay import MAX_PAGE_SIZE, decode_id
 from brandhub.schema.shared_events import SharedPage
 from brandhub.schema.voting.types import RankedProposalType
@@ -84,5 +85,13 @@ class VotingSubscription:
         try:
             async for snapshot in watch:
                 yield page_of(info, snapshot, first)
+                # Sent through the normal path: an anonymous WebSocket subscriber's next
+                # pushes are written by the feed's direct fan-out (voting/fanout.py).
+                handed = handoff(info)
+                if handed is not None:
+                    key, member = handed
+                    render = renderer(info, lambda shot: page_of(info, shot, first))
+                    await watch.hand_off(key, render, member)
+                    return
         finally:
             await watch.aclose()

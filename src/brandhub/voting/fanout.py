@@ -1,0 +1,159 @@
+"""The fast path of a shared live push: one frame body per push, written straight to sockets.
+
+An anonymous graphql-transport-ws subscriber of a live board gets its first result through
+the normal GraphQL pipeline (validation, errors, the first snapshot). From then on its
+operation is handed to its campaign's feed as a ``Member`` of a ``Group`` — the subscribers
+who sent the same document and variables. Per push, a group executes its document once,
+encodes ``{"data": ...}`` once, and every member gets that body behind its own
+``{"id":...,"type":"next","payload":`` prefix, written synchronously to its connection
+(uvicorn's sans-I/O WebSocket: framing and the transport write, no await per socket), in
+chunks that yield to the event loop so the votes causing the pushes are not starved. A
+socket whose transport is paused (a slow reader) is skipped and catches up with the newest
+push once it drains. What clients see is unchanged: the same ``next`` messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from contextvars import ContextVar
+from typing import Any
+
+log = logging.getLogger("brandhub.live")
+
+# The graphql-transport-ws operation whose subscription is running (set per operation task).
+OPERATION: ContextVar[Any] = ContextVar("brandhub_live_operation", default=None)
+# Sockets written between two yields to the event loop.
+CHUNK = 100
+
+Render = Callable[[Any], Awaitable[bytes]]
+
+
+class Socket:
+    """Writes whole text frames to one client connection."""
+
+    def __init__(self, websocket: Any) -> None:
+        self.websocket = websocket
+        protocol = getattr(getattr(websocket, "_send", None), "__self__", None)
+        # uvicorn's sans-I/O WebSocket protocol: frames are built by ``conn`` and written to
+        # ``transport``; anything else (a test client) is written through the ASGI send.
+        direct = all(hasattr(protocol, a) for a in ("conn", "transport", "writable", "close_sent"))
+        self.protocol = protocol if direct else None
+
+    def write_now(self, frame: bytes) -> bool | None:
+        """Write ``frame`` at once: True when written (or the socket is gone: nothing to do),
+        False when the reader is slow (writing paused), None when only ``send`` can write."""
+        protocol = self.protocol
+        if protocol is None:
+            return None
+        if protocol.close_sent or protocol.transport.is_closing():
+            return True
+        if not protocol.writable.is_set():
+            return False
+        try:
+            protocol.conn.send_text(frame)
+            protocol.transport.write(b"".join(protocol.conn.data_to_send()))
+        except Exception:  # closing meanwhile: its operation ends with the connection
+            log.debug("live push to a closing socket dropped", exc_info=True)
+        return True
+
+    async def drained(self) -> None:
+        """Until the connection accepts writes again."""
+        if self.protocol is not None:
+            await self.protocol.writable.wait()
+
+
+class Member:
+    """One handed-off subscription: where its pushes go, and the last version it got."""
+
+    __slots__ = ("catching_up", "delivered", "prefix", "socket")
+
+    def __init__(self, socket: Socket, operation_id: str, delivered: int) -> None:
+        self.socket = socket
+        self.prefix = b'{"id":' + json.dumps(operation_id).encode() + b',"type":"next","payload":'
+        self.delivered = delivered
+        self.catching_up = False
+
+
+class Group:
+    """Members sharing one document and variables: one execution and encoding per push."""
+
+    def __init__(self, render: Render) -> None:
+        self.render = render
+        self.members: set[Member] = set()
+        self.last: tuple[int, bytes] | None = None  # the newest body rendered (version, body)
+
+    async def body(self, snapshot: Any) -> bytes:
+        if self.last is not None and self.last[0] == snapshot.version:
+            return self.last[1]
+        body = await self.render(snapshot)
+        if self.last is None or self.last[0] < snapshot.version:
+            self.last = (snapshot.version, body)
+        return body
+
+
+async def deliver(group: Group, members: Iterable[Member], version: int, body: bytes) -> None:
+    """Push one body to members that have not had this version (nor a newer one)."""
+    slow: list[Member] = []
+    sends: list[Awaitable[Any]] = []
+    through_send: list[Member] = []
+    for member in members:
+        if member.delivered >= version:
+            continue
+        frame = member.prefix + body + b"}"
+        written = member.socket.write_now(frame)
+        if written:
+            member.delivered = version
+        elif written is False:
+            slow.append(member)
+        else:
+            through_send.append(member)
+            sends.append(member.socket.websocket.send_text(frame.decode()))
+    if sends:
+        results = await asyncio.gather(*sends, return_exceptions=True)
+        for member, result in zip(through_send, results, strict=True):
+            if not isinstance(result, BaseException):
+                member.delivered = max(member.delivered, version)
+    for member in slow:
+        if not member.catching_up:
+            member.catching_up = True
+            task = asyncio.create_task(_catch_up(group, member))
+            _pending.add(task)
+            task.add_done_callback(_pending.discard)
+
+
+_pending: set[asyncio.Task[None]] = set()
+
+
+async def _catch_up(group: Group, member: Member) -> None:
+    """A slow reader gets the newest push once its connection drains (skipping older ones)."""
+    try:
+        await member.socket.drained()
+    finally:
+        member.catching_up = False
+    if member in group.members and group.last is not None:
+        version, body = group.last
+        await deliver(group, [member], version, body)
+
+
+async def fan_out(groups: Iterable[Group], snapshot: Any, current: Callable[[], Any]) -> None:
+    """Push ``snapshot`` to every member of ``groups``, a chunk at a time; stop early when
+    ``current()`` is no longer this snapshot (the newer push reaches everyone instead)."""
+    for group in list(groups):
+        if not group.members:
+            continue
+        try:
+            body = await group.body(snapshot)
+        except Exception:
+            log.exception("rendering a live push failed")
+            continue
+        members = list(group.members)
+        for start in range(0, len(members), CHUNK):
+            if current() is not snapshot:
+                return
+            with contextlib.suppress(Exception):
+                await deliver(group, members[start : start + CHUNK], snapshot.version, body)
+            await asyncio.sleep(0)
