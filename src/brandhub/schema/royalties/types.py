@@ -135,19 +135,10 @@ class SalesReportType(Node):
         return await visible_report(info, self.row.corrects_id)
 
 
-async def viewer_ids(info: Info[Context, None]) -> tuple[int | None, int | None]:
-    """(member id, partner id) of the caller; both None when anonymous."""
-    principal = await info.context.principal()
-    if principal is None:
-        return None, None
-    return (
-        principal.member.id if principal.member else None,
-        principal.partner.id if principal.partner else None,
-    )
-
-
 async def visible_report(info: Info[Context, None], pk: int) -> SalesReportType | None:
     """A report if the caller sees its handoff (its partner, its brand's owners)."""
+    from brandhub.schema.partners.types import viewer_ids  # partners' types import ours
+
     member_id, partner_id = await viewer_ids(info)
     if member_id is None and partner_id is None:
         return None
