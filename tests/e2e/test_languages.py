@@ -29,7 +29,7 @@ def test_french_from_the_browser_then_english_by_choice(server, new_context):
     assert (
         "1\u202f000 crédits chacun ; n voix sur une idée coûtent n² crédits" in rules.inner_text()
     )
-    assert "0 votant sur 1\u202f500 requis" in rules.inner_text()
+    assert "Quorum de 1\u202f500 votants : 0 a voté" in rules.inner_text()
     assert "4 mars 2031" in page.locator("main").inner_text()
     assert page.evaluate("() => document.documentElement.lang") == "fr"
     check_fits(page, "campaign page in French at 375 px")

@@ -116,10 +116,10 @@ def test_my_vote_moves_the_quorum_and_a_closed_board_is_not_called_live(server, 
     page = new_context().new_page()
     sign_in(page, member_email)
     page.goto(f"/c/{campaign_id}")
-    page.get_by_text("0 of 2 voters needed").wait_for()
+    page.get_by_text("Quorum 2 voters: 0 have voted").wait_for()
     page.get_by_role("heading", name="Live leaderboard").wait_for()
     page.get_by_role("button", name="Support “Pumpkin”").click()
-    page.get_by_text("1 of 2 voters needed").wait_for()  # without a reload
+    page.get_by_text("Quorum 2 voters: 1 has voted").wait_for()  # without a reload
 
     scenes.phase(server, owner, campaign_id, "closeCampaign")
     page.reload()

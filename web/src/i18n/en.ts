@@ -88,7 +88,7 @@ export const en = {
   'status.WINNER': 'Winner',
   'campaign.title': 'Campaign',
   'campaign.closes': 'closes {when}',
-  'campaign.quorumProgress': p('{count} of {quorum} voters needed', '{count} of {quorum} voters needed'),
+  'campaign.quorumProgress': p('Quorum {quorum} voters: {count} has voted', 'Quorum {quorum} voters: {count} have voted'),
   'campaign.votersSoFar': p('{count} voter so far', '{count} voters so far'),
   'campaign.proposals': 'Proposals',
   'campaign.order': 'Order proposals',

@@ -90,7 +90,7 @@ export const fr: Messages = {
   'status.WINNER': 'Gagnante',
   'campaign.title': 'Campagne',
   'campaign.closes': 'clôture {when}',
-  'campaign.quorumProgress': p('{count} votant sur {quorum} requis', '{count} votants sur {quorum} requis'),
+  'campaign.quorumProgress': p('Quorum de {quorum} votants : {count} a voté', 'Quorum de {quorum} votants : {count} ont voté'),
   'campaign.votersSoFar': p('{count} votant pour l’instant', '{count} votants pour l’instant'),
   'campaign.proposals': 'Propositions',
   'campaign.order': 'Trier les propositions',
