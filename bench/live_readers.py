@@ -33,6 +33,7 @@ import zlib
 from typing import Any
 
 VOTERS = re.compile(rb'"voters":(\d+)')
+EVENT_END = re.compile(rb"\r?\n\r?\n")  # an SSE event ends with a blank line
 WAVE = 100  # readers opened at once, as an audience arrives
 
 
@@ -120,11 +121,11 @@ class SseParser:
             pos = end + 2 + size + 2
         del raw[:pos]
         while True:
-            end = self.text.find(b"\n\n")
-            if end < 0:
+            end = EVENT_END.search(self.text)
+            if end is None:
                 break
-            event = bytes(self.text[:end])
-            del self.text[: end + 2]
+            event = bytes(self.text[: end.start()])
+            del self.text[: end.end()]
             if event.startswith(b"event: next"):
                 self.pushes.append((at, total_of(event)))
 
