@@ -55,12 +55,22 @@ from brandhub.settings import Settings
 from brandhub.site import Site
 from brandhub.state import AppState
 from brandhub.voting import keys
+from brandhub.voting.fanout import keep_server_connection
 from brandhub.voting.live import LiveBoards
 from brandhub.voting.writer import VoteWriter
 from brandhub.web_middleware import BodyLimit, HttpMetrics, RequestLog
 
 log = logging.getLogger("brandhub")
 SUBSCRIPTION_PROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL, GRAPHQL_SSE_PROTOCOL)
+
+
+class App(Starlette):
+    """Starlette, keeping the ASGI server's connection object in each scope for the live
+    fan-out's direct writes (``voting/fanout.py``)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        keep_server_connection(scope, send)
+        await super().__call__(scope, receive, send)
 
 
 class GraphQLApp(GraphQL):
@@ -353,7 +363,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def metrics_endpoint(_: Request) -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    app = Starlette(
+    app = App(
         routes=[
             Route("/graphql", graphql_get, methods=["GET"]),
             Route("/graphql", graphql, methods=["POST", "OPTIONS"]),

@@ -46,6 +46,9 @@ class TestHandOff:
                 await asyncio.sleep(0.01)
             [group] = feed.groups.values()
             assert len(group.members) == 3
+            # Written straight to uvicorn's connections (not through each ASGI send, which
+            # Starlette wraps: the server's own object is kept in the scope).
+            assert all(m.socket.protocol is not None for m in group.members)
             assert len(feed.watchers) == 1  # the signed-in subscriber, one by one
             timed = app.state.metrics.registry.get_sample_value
             before = timed("brandhub_live_push_seconds_count")

@@ -28,6 +28,18 @@ log = logging.getLogger("brandhub.live")
 OPERATION: ContextVar[Any] = ContextVar("brandhub_live_operation", default=None)
 # Sockets written between two yields to the event loop.
 CHUNK = 100
+# The scope key under which the app keeps the ASGI server's own connection object: the one
+# whose bound ``send`` the server called the app with (uvicorn's WebSocket protocol), before
+# any middleware — Starlette wraps every route's ``send`` — hid it.
+SERVER_CONNECTION = "brandhub.server_connection"
+
+
+def keep_server_connection(scope: Any, send: Any) -> None:
+    """Remember, in ``scope``, the server object behind ``send`` (at the app's outer edge)."""
+    owner = getattr(send, "__self__", None)
+    if owner is not None:
+        scope[SERVER_CONNECTION] = owner
+
 
 Render = Callable[[Any], Awaitable[bytes]]
 
@@ -37,7 +49,9 @@ class Socket:
 
     def __init__(self, websocket: Any) -> None:
         self.websocket = websocket
-        protocol = getattr(getattr(websocket, "_send", None), "__self__", None)
+        protocol = getattr(websocket, "scope", {}).get(SERVER_CONNECTION)
+        if protocol is None:
+            protocol = getattr(getattr(websocket, "_send", None), "__self__", None)
         # uvicorn's sans-I/O WebSocket protocol: frames are built by ``conn`` and written to
         # ``transport``; anything else (a test client) is written through the ASGI send.
         direct = all(hasattr(protocol, a) for a in ("conn", "transport", "writable", "close_sent"))
