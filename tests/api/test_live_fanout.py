@@ -28,11 +28,13 @@ class TestHandOff:
         scene = await voting_campaign(gql, sign_up, members=2)
         pk = decode_id(scene["campaign"], "Campaign")
         async with serving(app) as url, contextlib.AsyncExitStack() as stack:
+            # Two compress their pushes (permessage-deflate, per socket), one gets the frame
+            # built once for every plain socket.
             anonymous = [
                 await stack.enter_async_context(
-                    WsSubscription.open(url, BOARD, {"c": scene["campaign"]})
+                    WsSubscription.open(url, BOARD, {"c": scene["campaign"]}, deflate=deflate)
                 )
-                for _ in range(3)
+                for deflate in (True, False, True)
             ]
             member = await stack.enter_async_context(
                 WsSubscription.open(url, BOARD, {"c": scene["campaign"]}, scene["owner"])

@@ -18,16 +18,21 @@ import asyncio
 import contextlib
 import json
 import logging
+import struct
 from collections.abc import Awaitable, Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
+
+from websockets.protocol import State
 
 log = logging.getLogger("brandhub.live")
 
 # The graphql-transport-ws operation whose subscription is running (set per operation task).
 OPERATION: ContextVar[Any] = ContextVar("brandhub_live_operation", default=None)
-# Sockets written between two yields to the event loop.
-CHUNK = 100
+# Sockets written between two looks at the clock, and the time the fan-out may hold the event
+# loop before it yields (a vote's next step waits at most this long for a push's writes).
+CHUNK = 20
+TURN_SECONDS = 0.0005
 # The scope key under which the app keeps the ASGI server's own connection object: the one
 # whose bound ``send`` the server called the app with (uvicorn's WebSocket protocol), before
 # any middleware — Starlette wraps every route's ``send`` — hid it.
@@ -57,9 +62,13 @@ class Socket:
         direct = all(hasattr(protocol, a) for a in ("conn", "transport", "writable", "close_sent"))
         self.protocol = protocol if direct else None
 
-    def write_now(self, frame: bytes) -> bool | None:
-        """Write ``frame`` at once: True when written (or the socket is gone: nothing to do),
-        False when the reader is slow (writing paused), None when only ``send`` can write."""
+    def write_now(self, message: bytes, frame: bytes) -> bool | None:
+        """Write ``message`` at once: True when written (or the socket is gone: nothing to
+        do), False when the reader is slow (writing paused), None when only ``send`` can.
+
+        ``frame`` is ``message`` as one unmasked text frame, shared by every socket: written
+        as it is when the connection frames messages plainly (no extension negotiated, e.g.
+        permessage-deflate, which must compress each socket's stream on its own)."""
         protocol = self.protocol
         if protocol is None:
             return None
@@ -67,9 +76,18 @@ class Socket:
             return True
         if not protocol.writable.is_set():
             return False
+        conn = protocol.conn
         try:
-            protocol.conn.send_text(frame)
-            protocol.transport.write(b"".join(protocol.conn.data_to_send()))
+            if (
+                getattr(conn, "extensions", None) == []
+                and conn.state is State.OPEN
+                and not conn.expect_continuation_frame
+                and not conn.writes
+            ):
+                protocol.transport.write(frame)  # what conn.send_text would have framed
+            else:
+                conn.send_text(message)
+                protocol.transport.write(b"".join(conn.data_to_send()))
         except Exception:  # closing meanwhile: its operation ends with the connection
             log.debug("live push to a closing socket dropped", exc_info=True)
         return True
@@ -109,16 +127,31 @@ class Group:
         return body
 
 
+def text_frame(message: bytes) -> bytes:
+    """``message`` as one final, unmasked text frame (a server's frame, RFC 6455 5.2)."""
+    size = len(message)
+    if size < 126:
+        return struct.pack("!BB", 0x81, size) + message
+    if size < 1 << 16:
+        return struct.pack("!BBH", 0x81, 126, size) + message
+    return struct.pack("!BBQ", 0x81, 127, size) + message
+
+
 async def deliver(group: Group, members: Iterable[Member], version: int, body: bytes) -> None:
     """Push one body to members that have not had this version (nor a newer one)."""
     slow: list[Member] = []
     sends: list[Awaitable[Any]] = []
     through_send: list[Member] = []
+    framed: dict[bytes, tuple[bytes, bytes]] = {}  # by prefix: built once per distinct id
     for member in members:
         if member.delivered >= version:
             continue
-        frame = member.prefix + body + b"}"
-        written = member.socket.write_now(frame)
+        message_frame = framed.get(member.prefix)
+        if message_frame is None:
+            message = member.prefix + body + b"}"
+            message_frame = framed[member.prefix] = (message, text_frame(message))
+        frame = message_frame[0]
+        written = member.socket.write_now(*message_frame)
         if written:
             member.delivered = version
         elif written is False:
@@ -165,9 +198,14 @@ async def fan_out(groups: Iterable[Group], snapshot: Any, current: Callable[[], 
             log.exception("rendering a live push failed")
             continue
         members = list(group.members)
+        loop = asyncio.get_running_loop()
+        turn = loop.time()
         for start in range(0, len(members), CHUNK):
             if current() is not snapshot:
                 return
             with contextlib.suppress(Exception):
                 await deliver(group, members[start : start + CHUNK], snapshot.version, body)
-            await asyncio.sleep(0)
+            if loop.time() - turn >= TURN_SECONDS:  # let votes (and their commits) run
+                await asyncio.sleep(0)
+                turn = loop.time()
+        await asyncio.sleep(0)
