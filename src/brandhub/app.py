@@ -19,7 +19,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
@@ -55,7 +55,7 @@ from brandhub.settings import Settings
 from brandhub.site import Site
 from brandhub.state import AppState
 from brandhub.voting import keys
-from brandhub.voting.fanout import keep_server_connection
+from brandhub.voting.fanout import Foreground, keep_server_connection
 from brandhub.voting.live import LiveBoards
 from brandhub.voting.writer import VoteWriter
 from brandhub.web_middleware import BodyLimit, HttpMetrics, RequestLog
@@ -66,11 +66,34 @@ SUBSCRIPTION_PROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL, GR
 
 class App(Starlette):
     """Starlette, keeping the ASGI server's connection object in each scope for the live
-    fan-out's direct writes (``voting/fanout.py``)."""
+    fan-out's direct writes, and counting the HTTP requests being answered, to which the
+    fan-out gives way (``voting/fanout.py``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.foreground = Foreground()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         keep_server_connection(scope, send)
-        await super().__call__(scope, receive, send)
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        foreground = self.foreground
+        foreground.enter()
+        answered = False
+
+        async def answer(message: Message) -> None:
+            nonlocal answered
+            if not answered and message["type"] == "http.response.start":
+                answered = True  # a stream (SSE) is not foreground work once it started
+                foreground.leave()
+            await send(message)
+
+        try:
+            await super().__call__(scope, receive, answer)
+        finally:
+            if not answered:
+                foreground.leave()
 
 
 class GraphQLApp(GraphQL):
@@ -278,7 +301,7 @@ async def _ensure_signing_key(state: AppState) -> None:
         log.warning("signing key not checked at start (%s); it is created at first close", error)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None) -> App:
     """Build the application; resources live in its lifespan."""
     settings = settings or Settings()
     metrics = Metrics()
@@ -299,7 +322,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql_get = GraphiQLOrAPI(graphql, site if settings.graphiql else None)
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: App) -> AsyncIterator[None]:
         runner: InProcessRunner | None = None
         queue: ArqQueue | None = None
         if settings.redis_url:
@@ -335,7 +358,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         state.votes.start()
         state.boards = LiveBoards(
-            db, state.broadcast, on_read=metrics.board_reads.inc, on_sent=metrics.live_push.observe
+            db,
+            state.broadcast,
+            on_read=metrics.board_reads.inc,
+            on_sent=metrics.live_push.observe,
+            foreground=app.foreground,
         )
         state.connections = Connections()
         state.connections.on_signals()

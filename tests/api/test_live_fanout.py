@@ -9,7 +9,7 @@ import json
 from brandhub.schema.relay import decode_id
 from brandhub.voting.fanout import Group, Member, deliver
 from brandhub.voting.live import Snapshot
-from tests.api.live_server import WsSubscription, serving
+from tests.api.live_server import SseSubscription, WsSubscription, serving
 from tests.api.test_live_boards import BOARD, PRIVATE, scores, vote, voting_campaign
 
 
@@ -172,3 +172,32 @@ class TestPacingAfterAQuietSpell:
         began = loop.time()
         await feed._pace(began)
         assert loop.time() - began < 0.5
+
+
+class TestGivingWayToRequests:
+    async def test_a_fan_out_turn_waits_while_requests_are_being_answered(self):
+        from brandhub.voting.fanout import Foreground
+
+        foreground = Foreground()
+        foreground.enter()
+        waiting = asyncio.create_task(foreground.give_way(5))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # a request is being answered
+        foreground.leave()
+        await asyncio.wait_for(waiting, 1)
+        foreground.enter()  # under constant load it waits at most ``longest``
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        await foreground.give_way(0.05)
+        assert 0.04 <= loop.time() - began < 1
+
+    async def test_the_app_counts_requests_until_their_response_starts(self, app, gql, sign_up):
+        scene = await voting_campaign(gql, sign_up, members=1)
+        await vote(gql, scene["members"][0], scene["proposals"][0])
+        assert app.foreground.count == 0  # every answered request left
+        async with (
+            serving(app) as url,
+            SseSubscription.open(url, BOARD, {"c": scene["campaign"]}) as stream,
+        ):
+            assert scores(await stream.next()) == {"A": 1.0, "B": 0.0}
+            assert app.foreground.count == 0  # a stream that started is background work

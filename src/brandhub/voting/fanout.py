@@ -33,6 +33,8 @@ OPERATION: ContextVar[Any] = ContextVar("brandhub_live_operation", default=None)
 # loop before it yields (a vote's next step waits at most this long for a push's writes).
 CHUNK = 20
 TURN_SECONDS = 0.0005
+# The longest a fan-out waits, per turn, for the requests being answered to finish.
+GIVE_WAY_SECONDS = 0.01
 # The scope key under which the app keeps the ASGI server's own connection object: the one
 # whose bound ``send`` the server called the app with (uvicorn's WebSocket protocol), before
 # any middleware — Starlette wraps every route's ``send`` — hid it.
@@ -186,9 +188,47 @@ async def _catch_up(group: Group, member: Member) -> None:
         await deliver(group, [member], version, body)
 
 
-async def fan_out(groups: Iterable[Group], snapshot: Any, current: Callable[[], Any]) -> None:
+class Foreground:
+    """HTTP requests being answered in this process (a castVote until its response starts):
+    the fan-out, background work, gives way to them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._waiters: list[asyncio.Future[None]] = []
+
+    def enter(self) -> None:
+        self.count += 1
+
+    def leave(self) -> None:
+        self.count -= 1
+        if not self.count:
+            waiters, self._waiters = self._waiters, []
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    async def give_way(self, longest: float) -> None:
+        """Yield to the event loop; while requests are being answered, until they all are
+        (at most ``longest`` seconds: under constant load, pushes still move on)."""
+        if not self.count:
+            await asyncio.sleep(0)
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(waiter, longest)
+
+
+async def fan_out(
+    groups: Iterable[Group],
+    snapshot: Any,
+    current: Callable[[], Any],
+    foreground: Foreground | None = None,
+) -> None:
     """Push ``snapshot`` to every member of ``groups``, a chunk at a time; stop early when
-    ``current()`` is no longer this snapshot (the newer push reaches everyone instead)."""
+    ``current()`` is no longer this snapshot (the newer push reaches everyone instead).
+    Every ``TURN_SECONDS`` it gives way to the requests being answered (``foreground``)."""
+    foreground = foreground or Foreground()
     for group in list(groups):
         if not group.members:
             continue
@@ -206,6 +246,6 @@ async def fan_out(groups: Iterable[Group], snapshot: Any, current: Callable[[], 
             with contextlib.suppress(Exception):
                 await deliver(group, members[start : start + CHUNK], snapshot.version, body)
             if loop.time() - turn >= TURN_SECONDS:  # let votes (and their commits) run
-                await asyncio.sleep(0)
+                await foreground.give_way(GIVE_WAY_SECONDS)
                 turn = loop.time()
         await asyncio.sleep(0)

@@ -25,7 +25,7 @@ from brandhub.broadcast import Broadcast
 from brandhub.community.models import Campaign, Proposal
 from brandhub.db import Database
 from brandhub.voting import reads
-from brandhub.voting.fanout import Group, Member, Render, deliver, fan_out
+from brandhub.voting.fanout import Foreground, Group, Member, Render, deliver, fan_out
 
 log = logging.getLogger("brandhub.live")
 
@@ -36,6 +36,9 @@ KEEP = 100
 RETRY_SECONDS = 1.0
 # A push still being sent after this long no longer holds the next one back.
 MAX_FANOUT_SECONDS = 2.0
+# A push is published at least this many times its predecessor's fan-out time after it: the
+# fan-out takes at most 1 / (1 + PACE) of the process, the rest is left to votes and reads.
+PACE = 2
 
 
 def channel(campaign_id: int) -> str:
@@ -134,7 +137,9 @@ class _CampaignFeed:
 
     async def _fan_out(self, snapshot: Snapshot, token: object) -> None:
         try:
-            await fan_out(self.groups.values(), snapshot, lambda: self.latest)
+            await fan_out(
+                self.groups.values(), snapshot, lambda: self.latest, self.boards.foreground
+            )
         finally:
             self.back(token)
 
@@ -183,7 +188,7 @@ class _CampaignFeed:
         # which would hold a push after a quiet spell back for as long as the spell lasted).
         sent_at = self.sent_at if self.all_sent.is_set() else loop.time()
         fanout = max(0.0, sent_at - self.published_at)
-        earliest = max(changed_at + self.boards.coalesce_seconds, self.published_at + 2 * fanout)
+        earliest = max(changed_at + self.boards.coalesce_seconds, self.published_at + PACE * fanout)
         await asyncio.sleep(max(0.0, earliest - loop.time()))
 
     async def _read(self) -> Snapshot:
@@ -226,8 +231,11 @@ class LiveBoards:
         coalesce_seconds: float = COALESCE_SECONDS,
         on_read: Callable[[], None] | None = None,
         on_sent: Callable[[float], None] | None = None,
+        foreground: Foreground | None = None,
     ) -> None:
         self.db, self.broadcast = db, broadcast
+        # Requests being answered, to which fan-outs give way (counted by the app).
+        self.foreground = foreground or Foreground()
         self.on_read, self.on_sent = on_read, on_sent
         self.coalesce_seconds = coalesce_seconds
         self.reads = 0
