@@ -55,7 +55,7 @@ from brandhub.settings import Settings
 from brandhub.site import Site
 from brandhub.state import AppState
 from brandhub.voting import keys
-from brandhub.voting.fanout import Foreground, keep_server_connection
+from brandhub.voting.fanout import BODY_SENT, BodySent, Foreground, keep_server_connection
 from brandhub.voting.live import LiveBoards
 from brandhub.voting.writer import VoteWriter
 from brandhub.web_middleware import BodyLimit, HttpMetrics, RequestLog
@@ -81,6 +81,7 @@ class App(Starlette):
         foreground = self.foreground
         foreground.enter()
         answered = False
+        body_sent = scope[BODY_SENT] = BodySent()
 
         async def answer(message: Message) -> None:
             nonlocal answered
@@ -88,6 +89,8 @@ class App(Starlette):
                 answered = True  # a stream (SSE) is not foreground work once it started
                 foreground.leave()
             await send(message)
+            if not body_sent.sent and message.get("body"):
+                body_sent.set()
 
         try:
             await super().__call__(scope, receive, answer)

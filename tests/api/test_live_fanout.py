@@ -201,3 +201,68 @@ class TestGivingWayToRequests:
         ):
             assert scores(await stream.next()) == {"A": 1.0, "B": 0.0}
             assert app.foreground.count == 0  # a stream that started is background work
+
+
+class TestSseHandOff:
+    async def test_anonymous_sse_streams_join_the_direct_fan_out_in_commit_order(
+        self, app, state, gql, sign_up
+    ):
+        from brandhub.voting.fanout import EventStream
+
+        scene = await voting_campaign(gql, sign_up, members=6)
+        pk = decode_id(scene["campaign"], "Campaign")
+        variables = {"c": scene["campaign"]}
+        async with serving(app) as url, contextlib.AsyncExitStack() as stack:
+            streams = [
+                await stack.enter_async_context(SseSubscription.open(url, BOARD, variables))
+                for _ in range(2)
+            ]
+            socket = await stack.enter_async_context(WsSubscription.open(url, BOARD, variables))
+            member = await stack.enter_async_context(
+                SseSubscription.open(url, BOARD, variables, scene["owner"])
+            )
+            for sub in [*streams, socket, member]:
+                assert scores(await sub.next()) == {"A": 0.0, "B": 0.0}
+            feed = state.boards._feeds[pk]
+            for _ in range(100):
+                if sum(len(g.members) for g in feed.groups.values()) == 3:
+                    break
+                await asyncio.sleep(0.01)
+            handed = [m for g in feed.groups.values() for m in g.members]
+            assert len(handed) == 3  # two anonymous streams and the socket
+            assert sum(isinstance(m.socket, EventStream) for m in handed) == 2
+            assert len(feed.watchers) == 1  # the signed-in stream, one by one
+            for token in scene["members"]:
+                await vote(gql, token, scene["proposals"][0])
+            for sub in [*streams, socket, member]:
+                seen = [0.0]
+                while seen[-1] < 6:
+                    seen.append(scores(await sub.next())["A"])
+                # Coalesced, but never backwards: a stale push never overtakes a newer one.
+                assert seen == sorted(seen) and seen[-1] == 6.0
+        assert pk not in state.boards._feeds  # every stream left when its client went
+
+    async def test_an_anonymous_stream_never_gets_a_viewers_private_fields(self, app, gql, sign_up):
+        scene = await voting_campaign(
+            gql, sign_up, members=2, voting={"method": "APPROVAL", "votesPerMember": 3}
+        )
+        voter = scene["members"][0]
+        variables = {"c": scene["campaign"]}
+        async with (
+            serving(app) as url,
+            SseSubscription.open(url, PRIVATE, variables, voter) as mine,
+            SseSubscription.open(url, PRIVATE, variables) as anonymous,
+        ):
+            await mine.next()
+            await anonymous.next()
+            await vote(gql, voter, scene["proposals"][0])
+            own = (await mine.next())["data"]["leaderboard"][0]["proposal"]["campaign"]
+            assert own["viewerVotes"] == [{"value": 1}] and own["viewerRemainingBudget"] == 2
+            for _ in range(2):  # the push after the vote, and one more through the fan-out
+                nobody = await anonymous.next()
+                assert nobody["data"] is None or all(
+                    e["proposal"]["campaign"]["viewerVotes"] in (None, [])
+                    for e in nobody["data"]["leaderboard"]
+                )
+                if _ == 0:
+                    await vote(gql, scene["members"][1], scene["proposals"][0])

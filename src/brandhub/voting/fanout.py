@@ -39,6 +39,8 @@ GIVE_WAY_SECONDS = 0.01
 # whose bound ``send`` the server called the app with (uvicorn's WebSocket protocol), before
 # any middleware — Starlette wraps every route's ``send`` — hid it.
 SERVER_CONNECTION = "brandhub.server_connection"
+# The scope key of an HTTP request's ``BodySent``.
+BODY_SENT = "brandhub.body_sent"
 
 
 def keep_server_connection(scope: Any, send: Any) -> None:
@@ -63,6 +65,19 @@ class Socket:
         # ``transport``; anything else (a test client) is written through the ASGI send.
         direct = all(hasattr(protocol, a) for a in ("conn", "transport", "writable", "close_sent"))
         self.protocol = protocol if direct else None
+
+    @staticmethod
+    def envelope(operation_id: str | None) -> tuple[bytes, bytes]:
+        """What goes before and after a pushed ``{"data": ...}``: a ``next`` message."""
+        return b'{"id":' + json.dumps(operation_id).encode() + b',"type":"next","payload":', b"}"
+
+    @staticmethod
+    def frame(message: bytes) -> bytes:
+        return text_frame(message)
+
+    async def ready(self) -> None:
+        """The first push (sent through the GraphQL pipeline) is out: a protocol handler
+        sends it before its operation asks for the next one."""
 
     def write_now(self, message: bytes, frame: bytes) -> bool | None:
         """Write ``message`` at once: True when written (or the socket is gone: nothing to
@@ -100,14 +115,83 @@ class Socket:
             await self.protocol.writable.wait()
 
 
+class BodySent:
+    """Set by the app once a response sent its first piece of body (the first SSE event)."""
+
+    __slots__ = ("event", "sent")
+
+    def __init__(self) -> None:
+        self.sent = False
+        self.event: asyncio.Event | None = None
+
+    def set(self) -> None:
+        self.sent = True
+        if self.event is not None:
+            self.event.set()
+
+    async def wait(self, longest: float) -> None:
+        if not self.sent:
+            self.event = self.event or asyncio.Event()
+            await asyncio.wait_for(self.event.wait(), longest)
+
+
+class EventStream:
+    """Writes whole events to one GraphQL-over-SSE response, straight to uvicorn's HTTP
+    connection (httptools, chunked): each push one chunk, as the response itself writes one
+    per event, so the stream's own writes (its heartbeats) never cut into a push."""
+
+    def __init__(self, request: Any) -> None:
+        scope = getattr(request, "scope", {})
+        cycle = scope.get(SERVER_CONNECTION)
+        direct = all(
+            hasattr(cycle, a)
+            for a in ("transport", "flow", "chunked_encoding", "response_complete", "disconnected")
+        )
+        self.cycle = cycle if direct and cycle.chunked_encoding is not False else None
+        self.body_sent: BodySent | None = scope.get(BODY_SENT)
+
+    @property
+    def direct(self) -> bool:
+        return self.cycle is not None and self.body_sent is not None
+
+    @staticmethod
+    def envelope(operation_id: str | None) -> tuple[bytes, bytes]:
+        """A ``next`` event (as Strawberry's SSE transport encodes one)."""
+        return b"event: next\r\ndata: ", b"\r\n\r\n"
+
+    @staticmethod
+    def frame(message: bytes) -> bytes:
+        """``message`` as one chunk of a chunked HTTP/1.1 body."""
+        return b"%x\r\n" % len(message) + message + b"\r\n"
+
+    async def ready(self) -> None:
+        """Until the first event, sent through the response's own stream, is written (the
+        stream pulls the next event before writing the last one: a direct push must not
+        overtake it)."""
+        assert self.body_sent is not None
+        await self.body_sent.wait(30)
+
+    def write_now(self, message: bytes, frame: bytes) -> bool | None:
+        cycle = self.cycle
+        if cycle.disconnected or cycle.response_complete or cycle.transport.is_closing():
+            return True
+        if cycle.flow.write_paused:
+            return False
+        cycle.transport.write(frame)
+        return True
+
+    async def drained(self) -> None:
+        await self.cycle.flow.drain()
+
+
 class Member:
     """One handed-off subscription: where its pushes go, and the last version it got."""
 
-    __slots__ = ("catching_up", "delivered", "prefix", "socket")
+    __slots__ = ("catching_up", "delivered", "prefix", "socket", "suffix")
 
-    def __init__(self, socket: Socket, operation_id: str, delivered: int) -> None:
+    def __init__(self, socket: Socket | EventStream, operation_id: str | None, delivered: int):
         self.socket = socket
-        self.prefix = b'{"id":' + json.dumps(operation_id).encode() + b',"type":"next","payload":'
+        self.prefix, self.suffix = socket.envelope(operation_id)
         self.delivered = delivered
         self.catching_up = False
 
@@ -144,14 +228,16 @@ async def deliver(group: Group, members: Iterable[Member], version: int, body: b
     slow: list[Member] = []
     sends: list[Awaitable[Any]] = []
     through_send: list[Member] = []
-    framed: dict[bytes, tuple[bytes, bytes]] = {}  # by prefix: built once per distinct id
+    # Built once per push and distinct envelope (operation id) and framing (WebSocket, SSE).
+    framed: dict[tuple[bytes, Any], tuple[bytes, bytes]] = {}
     for member in members:
         if member.delivered >= version:
             continue
-        message_frame = framed.get(member.prefix)
+        key = (member.prefix, member.socket.frame)
+        message_frame = framed.get(key)
         if message_frame is None:
-            message = member.prefix + body + b"}"
-            message_frame = framed[member.prefix] = (message, text_frame(message))
+            message = member.prefix + body + member.suffix
+            message_frame = framed[key] = (message, member.socket.frame(message))
         frame = message_frame[0]
         written = member.socket.write_now(*message_frame)
         if written:

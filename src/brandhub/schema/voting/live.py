@@ -85,13 +85,13 @@ class VotingSubscription:
         try:
             async for snapshot in watch:
                 yield page_of(info, snapshot, first)
-                # Sent through the normal path: an anonymous WebSocket subscriber's next
-                # pushes are written by the feed's direct fan-out (voting/fanout.py).
+                # Sent through the normal path: an anonymous subscriber's next pushes (over
+                # a WebSocket or SSE) are written by the feed's direct fan-out (fanout.py).
                 handed = handoff(info)
                 if handed is not None:
-                    key, member = handed
-                    render = renderer(info, lambda shot: page_of(info, shot, first))
-                    await watch.hand_off(key, render, member)
+                    render = renderer(info, handed, lambda shot: page_of(info, shot, first))
+                    await handed.member.socket.ready()
+                    await watch.hand_off(handed.key, render, handed.member)
                     return
         finally:
             await watch.aclose()
