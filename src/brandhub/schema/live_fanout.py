@@ -40,11 +40,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):  # type: ignore[type-ar
 @dataclass(frozen=True)
 class Handoff:
     """A subscription leaving the per-subscriber path: its group, its member, and what its
-    group executes per push."""
+    group executes per push (parsed only by the subscriber that creates the group)."""
 
     key: Any
     member: Member
-    document: DocumentNode
+    source: str | DocumentNode  # the document's text (WebSocket) or parsed (SSE)
     variables: dict[str, Any]
     operation_name: str | None
 
@@ -71,8 +71,8 @@ def handoff(info: Info[Any, None]) -> Handoff | None:
         if operation is None:  # the legacy graphql-ws protocol
             return None
         variables = operation.variables or {}
-        document = parse(operation.query)
-        name = operation.operation_name
+        source: str | DocumentNode = operation.query
+        text, name = operation.query, operation.operation_name
         member = Member(Socket(request), operation.id, 0)
     else:
         stream = EventStream(request)
@@ -80,11 +80,13 @@ def handoff(info: Info[Any, None]) -> Handoff | None:
         if not stream.direct or not _plain(variables):
             return None
         raw = info._raw_info
-        document = DocumentNode(definitions=(raw.operation, *raw.fragments.values()))
-        name = info.operation.name.value if info.operation.name else None
+        source = DocumentNode(definitions=(raw.operation, *raw.fragments.values()))
+        loc = raw.operation.loc
+        text = loc.source.body if loc is not None else print_ast(source)
+        name = raw.operation.name.value if raw.operation.name else None
         member = Member(stream, None, 0)
-    key = (print_ast(document), json.dumps(variables, sort_keys=True, default=str), name)
-    return Handoff(key, member, document, variables, name)
+    key = (text, json.dumps(variables, sort_keys=True, default=str), name)
+    return Handoff(key, member, source, variables, name)
 
 
 _masking = Masking(should_mask_error=should_mask)
@@ -99,7 +101,8 @@ def _formatted(error: GraphQLError) -> dict[str, Any]:
 
 def renderer(info: Info[Any, None], handed: Handoff, root: Callable[[Any], Any]) -> Render:
     """Execute the handed-off document over one snapshot's shared root, encoded once."""
-    document = handed.document
+    source = handed.source
+    document = parse(source) if isinstance(source, str) else source
     schema = info.schema._schema
     context, variables, name = info.context, handed.variables, handed.operation_name
 

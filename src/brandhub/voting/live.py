@@ -143,11 +143,12 @@ class _CampaignFeed:
         finally:
             self.back(token)
 
-    def join(self, key: Any, render: Render, member: Member) -> Group:
-        """Hand a subscriber over to the direct fan-out of its (document, variables) group."""
+    def join(self, key: Any, make_render: Callable[[], Render], member: Member) -> Group:
+        """Hand a subscriber over to the direct fan-out of its (document, variables) group
+        (the first one's ``make_render`` makes the group's renderer)."""
         group = self.groups.get(key)
         if group is None:
-            group = self.groups[key] = Group(render)
+            group = self.groups[key] = Group(make_render())
         group.members.add(member)
         return group
 
@@ -312,13 +313,13 @@ class Watch:
             raise self._feed.task.exception()  # type: ignore[misc]
         raise StopAsyncIteration
 
-    async def hand_off(self, key: Any, render: Render, member: Member) -> None:
+    async def hand_off(self, key: Any, make_render: Callable[[], Render], member: Member) -> None:
         """From now on this subscriber's pushes are written by the feed's direct fan-out
         (``fanout.py``), shared with every subscriber of the same ``key``; returns when the
         feed ends (raising what ended it)."""
         feed, watcher = self._feed, self._watcher
         member.delivered = watcher.delivered
-        group = feed.join(key, render, member)
+        group = feed.join(key, make_render, member)
         self._member = (key, member)
         feed.watchers.discard(watcher)  # no longer pushed to, nor waited for, one by one
         feed.back(watcher)
