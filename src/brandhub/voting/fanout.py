@@ -1,15 +1,18 @@
 """The fast path of a shared live push: one frame body per push, written straight to sockets.
 
-An anonymous graphql-transport-ws subscriber of a live board gets its first result through
-the normal GraphQL pipeline (validation, errors, the first snapshot). From then on its
-operation is handed to its campaign's feed as a ``Member`` of a ``Group`` — the subscribers
-who sent the same document and variables. Per push, a group executes its document once,
-encodes ``{"data": ...}`` once, and every member gets that body behind its own
-``{"id":...,"type":"next","payload":`` prefix, written synchronously to its connection
-(uvicorn's sans-I/O WebSocket: framing and the transport write, no await per socket), in
-chunks that yield to the event loop so the votes causing the pushes are not starved. A
-socket whose transport is paused (a slow reader) is skipped and catches up with the newest
-push once it drains. What clients see is unchanged: the same ``next`` messages.
+An anonymous subscriber of a live board (graphql-transport-ws, or GraphQL over SSE) gets its
+first result through the normal GraphQL pipeline (validation, errors, the first snapshot).
+From then on its operation is handed to its campaign's feed as a ``Member`` of a ``Group`` —
+the subscribers who sent the same document and variables. Per push, a group executes its
+document once, encodes ``{"data": ...}`` once, and wraps it once per distinct envelope: a
+WebSocket ``{"id":...,"type":"next","payload":...}`` text frame, or an SSE ``next`` event in
+one HTTP chunk. The same bytes are written synchronously to every member's connection
+(uvicorn's own connection object, kept in the scope by the app: no await per socket). A
+WebSocket that negotiated an extension (permessage-deflate) is framed by its own ``conn``.
+The fan-out holds the event loop for at most ``TURN_SECONDS`` at a time and then gives way
+to the HTTP requests being answered (``Foreground``): the votes causing the pushes come
+first. A socket whose transport is paused (a slow reader) is skipped and catches up with the
+newest push once it drains. What clients see is unchanged: the same messages and events.
 """
 
 from __future__ import annotations
