@@ -2,12 +2,19 @@
 
     .venv/bin/python bench/bench_live.py [--audiences 10,200,2000] [--rate 20] [--seconds 30]
         [--transport ws|sse] [--proposals 10] [--two-processes 2000] [--skip-304]
+        [--reader-processes 4] [--deflate] [--profile DIR]
 
 One brandhub server (uvicorn subprocess, one process, uvloop, httptools) on a scratch
 PostgreSQL database, one APPROVAL campaign of ``--proposals`` proposals. For each audience
 size N (and first with no audience at all, the baseline), N subscribers open the widget's
 ``leaderboard(first: 10)`` subscription (graphql-transport-ws, or GraphQL over SSE), then
 distinct voters cast ``--rate`` castVotes per second for ``--seconds`` seconds.
+
+The subscribers live in ``--reader-processes`` processes of their own (``live_readers.py``:
+one lean ``asyncio.Protocol`` per connection that only records ``(time, bytes)`` as they
+arrive; frames are parsed after the run), none in this one: the vote client has this
+process's event loop to itself. ``--deflate``: the WebSocket readers offer permessage-deflate,
+as browsers do (the server, as ``brandhub serve`` runs it, declines it).
 
 Reported per run: update latency (a vote's send time to the first push, at each
 subscriber, whose total of voters includes it) p50/p95/max; castVote p50/p95 and its ratio
