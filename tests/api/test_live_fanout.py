@@ -173,6 +173,25 @@ class TestPacingAfterAQuietSpell:
         await feed._pace(began)
         assert loop.time() - began < 0.5
 
+    async def test_time_a_fan_out_gave_way_to_requests_does_not_hold_the_next_push(self):
+        from brandhub.broadcast import Broadcast
+        from brandhub.voting.live import PACE, LiveBoards, _CampaignFeed
+
+        boards = LiveBoards(None, Broadcast(), coalesce_seconds=0.01)  # type: ignore[arg-type]
+        feed = _CampaignFeed.__new__(_CampaignFeed)
+        feed.boards, feed.all_sent = boards, asyncio.Event()
+        loop = asyncio.get_running_loop()
+        # The last push took 0.4 s to reach everyone, 0.39 s of it waiting for votes.
+        feed.published_at, feed.sent_at = loop.time() - 0.4, loop.time()
+        feed.all_sent.set()
+        for gave_way, least in ((0.39, 0.0), (0.0, 0.4 * PACE - 0.4 - 0.05)):
+            feed.gave_way = gave_way
+            began = loop.time()
+            await feed._pace(began)
+            took = loop.time() - began
+            assert least <= took < least + 0.2
+            feed.published_at, feed.sent_at = loop.time() - 0.4, loop.time()
+
 
 class TestGivingWayToRequests:
     async def test_a_fan_out_turn_waits_while_requests_are_being_answered(self):

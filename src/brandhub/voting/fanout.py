@@ -296,16 +296,20 @@ class Foreground:
                 if not waiter.done():
                     waiter.set_result(None)
 
-    async def give_way(self, longest: float) -> None:
+    async def give_way(self, longest: float) -> float:
         """Yield to the event loop; while requests are being answered, until they all are
-        (at most ``longest`` seconds: under constant load, pushes still move on)."""
+        (at most ``longest`` seconds: under constant load, pushes still move on). Returns
+        the seconds given to them."""
         if not self.count:
             await asyncio.sleep(0)
-            return
-        waiter = asyncio.get_running_loop().create_future()
+            return 0.0
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        waiter = loop.create_future()
         self._waiters.append(waiter)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(waiter, longest)
+        return loop.time() - began
 
 
 async def fan_out(
@@ -313,11 +317,13 @@ async def fan_out(
     snapshot: Any,
     current: Callable[[], Any],
     foreground: Foreground | None = None,
-) -> None:
+) -> float:
     """Push ``snapshot`` to every member of ``groups``, a chunk at a time; stop early when
     ``current()`` is no longer this snapshot (the newer push reaches everyone instead).
-    Every ``TURN_SECONDS`` it gives way to the requests being answered (``foreground``)."""
+    Every ``TURN_SECONDS`` it gives way to the requests being answered (``foreground``).
+    Returns the seconds it gave way (waiting for requests, not pushing)."""
     foreground = foreground or Foreground()
+    gave = 0.0
     for group in list(groups):
         if not group.members:
             continue
@@ -331,10 +337,11 @@ async def fan_out(
         turn = loop.time()
         for start in range(0, len(members), CHUNK):
             if current() is not snapshot:
-                return
+                return gave
             with contextlib.suppress(Exception):
                 await deliver(group, members[start : start + CHUNK], snapshot.version, body)
             if loop.time() - turn >= TURN_SECONDS:  # let votes (and their commits) run
-                await foreground.give_way(GIVE_WAY_SECONDS)
+                gave += await foreground.give_way(GIVE_WAY_SECONDS)
                 turn = loop.time()
         await asyncio.sleep(0)
+    return gave

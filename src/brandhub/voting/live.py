@@ -104,6 +104,8 @@ class _Watcher:
 class _CampaignFeed:
     """The one reader of a campaign in this process, and its watchers."""
 
+    gave_way = 0.0
+
     def __init__(self, boards: LiveBoards, campaign_id: int) -> None:
         self.boards, self.campaign_id = boards, campaign_id
         self.watchers: set[_Watcher] = set()
@@ -114,12 +116,15 @@ class _CampaignFeed:
         self.sending: set[object] = set()
         self.all_sent = asyncio.Event()
         self.published_at = self.sent_at = 0.0
+        # Seconds the last push's direct fan-out waited for requests (not its own work).
+        self.gave_way = 0.0
         self.timed = False
         self.fanning: set[asyncio.Task[None]] = set()
         self.task = asyncio.create_task(self._run(), name=f"live-board-{campaign_id}")
 
     def publish(self, snapshot: Snapshot) -> None:
         self.latest = snapshot
+        self.gave_way = 0.0
         self.published_at = asyncio.get_running_loop().time()
         self.sending = set(self.watchers)
         self.all_sent.clear()
@@ -137,9 +142,11 @@ class _CampaignFeed:
 
     async def _fan_out(self, snapshot: Snapshot, token: object) -> None:
         try:
-            await fan_out(
+            gave = await fan_out(
                 self.groups.values(), snapshot, lambda: self.latest, self.boards.foreground
             )
+            if self.latest is snapshot:
+                self.gave_way = gave
         finally:
             self.back(token)
 
@@ -187,8 +194,10 @@ class _CampaignFeed:
             await asyncio.wait_for(self.all_sent.wait(), MAX_FANOUT_SECONDS)
         # How long the last push took to reach everyone (not: how long ago it was published,
         # which would hold a push after a quiet spell back for as long as the spell lasted).
+        # Time the fan-out spent waiting for requests (it gave way to them) was already
+        # theirs: it does not hold the next push back again.
         sent_at = self.sent_at if self.all_sent.is_set() else loop.time()
-        fanout = max(0.0, sent_at - self.published_at)
+        fanout = max(0.0, sent_at - self.published_at - self.gave_way)
         earliest = max(changed_at + self.boards.coalesce_seconds, self.published_at + PACE * fanout)
         await asyncio.sleep(max(0.0, earliest - loop.time()))
 
