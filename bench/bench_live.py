@@ -402,6 +402,19 @@ def report(outcomes: list[Outcome], baseline_p95: float, args: argparse.Namespac
                 round(o.rss),
             )
         )
+    for o in outcomes:  # where the slowest update was: one vote for everyone, or one reader
+        seen = [x for x in o.latencies if x != float("inf")]
+        if not seen or len(seen) != len(o.latencies):
+            continue
+        worst = max(range(len(o.latencies)), key=o.latencies.__getitem__)
+        k = worst % len(o.votes)
+        of_vote = sorted(o.latencies[k :: len(o.votes)])
+        print(
+            f"{o.name}, {o.subscribers}: slowest update {ms(o.latencies[worst]):.0f} ms, vote "
+            f"{k + 1} of {len(o.votes)} ({o.votes[k][0] - o.votes[0][0]:.1f} s in; its castVote "
+            f"took {ms(o.votes[k][1]):.0f} ms; its update p50 {ms(percentile(of_vote, 50)):.0f} "
+            f"ms over the readers); slowest castVote {ms(max(lat for _, lat in o.votes)):.0f} ms"
+        )
     print_table(
         [
             "run",
