@@ -2,12 +2,19 @@
 
     .venv/bin/python bench/bench_live.py [--audiences 10,200,2000] [--rate 20] [--seconds 30]
         [--transport ws|sse] [--proposals 10] [--two-processes 2000] [--skip-304]
+        [--reader-processes 4] [--deflate] [--profile DIR]
 
 One brandhub server (uvicorn subprocess, one process, uvloop, httptools) on a scratch
 PostgreSQL database, one APPROVAL campaign of ``--proposals`` proposals. For each audience
 size N (and first with no audience at all, the baseline), N subscribers open the widget's
 ``leaderboard(first: 10)`` subscription (graphql-transport-ws, or GraphQL over SSE), then
 distinct voters cast ``--rate`` castVotes per second for ``--seconds`` seconds.
+
+The subscribers live in ``--reader-processes`` processes of their own (``live_readers.py``:
+one lean ``asyncio.Protocol`` per connection that only records ``(time, bytes)`` as they
+arrive; frames are parsed after the run), none in this one: the vote client has this
+process's event loop to itself. ``--deflate``: the WebSocket readers offer permessage-deflate,
+as browsers do (the server, as ``brandhub serve`` runs it, declines it).
 
 Reported per run: update latency (a vote's send time to the first push, at each
 subscriber, whose total of voters includes it) p50/p95/max; castVote p50/p95 and its ratio
@@ -24,16 +31,16 @@ import asyncio
 import hashlib
 import json
 import os
+import pickle
 import re
 import signal
+import tempfile
 import time
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
 import httpx
-import websockets
 from benchlib import (
     BENCH,
     PYTHON,
@@ -63,7 +70,8 @@ BOARD = """subscription LiveLeaderboard($campaignId: ID!, $first: Int!) {
 CAST = """mutation($input: CastVoteInput!) { castVote(input: $input) { vote { value } errors { code } } }"""
 PUBLIC = """query WidgetBoard($id: ID!) { campaign(id: $id) { title phase
   leaderboard(first: 10) { rank score proposal { id title } tally { voters } } } }"""
-VOTERS = re.compile(rb'"voters":(\d+)')
+# A run's last push has arrived once no reader received anything for this long.
+QUIET = 1.5
 
 
 def parse_args() -> argparse.Namespace:
@@ -73,6 +81,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--proposals", type=int, default=10)
     parser.add_argument("--transport", choices=("ws", "sse"), default="ws")
+    parser.add_argument(
+        "--reader-processes", type=int, default=4, help="processes holding the subscribers"
+    )
+    parser.add_argument(
+        "--deflate", action="store_true", help="WebSocket readers offer permessage-deflate"
+    )
     parser.add_argument("--two-processes", type=int, default=2000, help="0: skip")
     parser.add_argument("--skip-304", action="store_true")
     parser.add_argument("--profile", type=Path, help="cProfile the largest one-process run here")
@@ -84,73 +98,78 @@ class Subscriber:
     """One live reader: (arrival time, total voters) of every push it received."""
 
     pushes: list[tuple[float, int]] = field(default_factory=list)
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def seen(self, body: bytes) -> None:
-        self.pushes.append((time.time(), sum(int(v) for v in VOTERS.findall(body))))
-        self.ready.set()
 
 
-async def ws_reader(port: int, variables: dict, sub: Subscriber, stop: asyncio.Event) -> None:
-    async with websockets.connect(
-        f"ws://127.0.0.1:{port}/graphql",
-        subprotocols=["graphql-transport-ws"],
-        ping_interval=None,
-        max_queue=None,
-        compression=None,
-    ) as ws:
-        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
-        await ws.recv()
-        payload = {"query": BOARD, "variables": variables}
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
-        closing = asyncio.ensure_future(stop.wait())
-        while not stop.is_set():
-            received = asyncio.ensure_future(ws.recv(decode=False))
-            await asyncio.wait({received, closing}, return_when=asyncio.FIRST_COMPLETED)
-            if not received.done():
-                received.cancel()
-                break
-            sub.seen(received.result())
+class Audience:
+    """The subscribers, held by reader processes (``live_readers.py``), none in this one."""
 
+    def __init__(self) -> None:
+        self.workers: list[asyncio.subprocess.Process] = []
+        self.outs: list[Path] = []
+        self.base = 0  # the largest total in a first board
+        self.subs: list[Subscriber] = []
 
-async def sse_reader(port: int, variables: dict, sub: Subscriber, stop: asyncio.Event) -> None:
-    query = urllib.parse.urlencode({"query": BOARD, "variables": json.dumps(variables)})
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(
-        f"GET /graphql?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".encode()
-    )
-    await reader.readuntil(b"\r\n\r\n")
-    closing = asyncio.ensure_future(stop.wait())
-    try:
-        while not stop.is_set():
-            size_line = asyncio.ensure_future(reader.readuntil(b"\r\n"))
-            await asyncio.wait({size_line, closing}, return_when=asyncio.FIRST_COMPLETED)
-            if not size_line.done():
-                size_line.cancel()
-                break
-            size = int(size_line.result().strip(), 16)
-            chunk = await reader.readexactly(size + 2)
-            if size == 0:
-                break
-            if chunk.startswith(b"event: next"):
-                sub.seen(chunk)
-    finally:
-        writer.close()
+    async def open(
+        self, port: int, campaign: Campaign, count: int, args: argparse.Namespace
+    ) -> None:
+        """``count`` subscribers over ``--reader-processes`` processes, each having received
+        its first board."""
+        variables = {"campaignId": global_id("Campaign", campaign.id), "first": 10}
+        processes = max(1, min(args.reader_processes, count))
+        shares = [count // processes + (i < count % processes) for i in range(processes)]
+        for i, share in enumerate(shares):
+            out = Path(tempfile.mkstemp(prefix=f"live-readers-{i}-", suffix=".pickle")[1])
+            settings = {
+                "port": port,
+                "count": share,
+                "transport": args.transport,
+                "deflate": args.deflate,
+                "query": BOARD,
+                "variables": variables,
+                "out": str(out),
+            }
+            worker = await asyncio.create_subprocess_exec(
+                PYTHON,
+                str(BENCH / "live_readers.py"),
+                json.dumps(settings),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+            )
+            self.workers.append(worker)
+            self.outs.append(out)
+        for worker in self.workers:
+            word, value = await self._line(worker, wait=600)
+            if word != "ready":
+                raise RuntimeError(f"a reader process failed: {word} {value}")
+            self.base = max(self.base, int(value))
 
+    @staticmethod
+    async def _line(worker: asyncio.subprocess.Process, wait: float = 60) -> tuple[str, str]:
+        assert worker.stdout is not None
+        line = (await asyncio.wait_for(worker.stdout.readline(), wait)).decode().split()
+        return (line[0], line[1] if len(line) > 1 else "") if line else ("exited", "")
 
-async def open_audience(
-    port: int, campaign: Campaign, count: int, transport: str, stop: asyncio.Event
-) -> tuple[list[Subscriber], list[asyncio.Task[None]]]:
-    """``count`` subscribers, each having received its first board."""
-    variables = {"campaignId": global_id("Campaign", campaign.id), "first": 10}
-    reader = ws_reader if transport == "ws" else sse_reader
-    subs = [Subscriber() for _ in range(count)]
-    tasks: list[asyncio.Task[None]] = []
-    for i in range(0, count, 100):  # open in waves, as an audience arrives
-        batch = subs[i : i + 100]
-        tasks += [asyncio.create_task(reader(port, variables, s, stop)) for s in batch]
-        await asyncio.wait_for(asyncio.gather(*(s.ready.wait() for s in batch)), 120)
-    return subs, tasks
+    async def quiet(self) -> float:
+        """Seconds since any reader last received data."""
+        quiet = float("inf")
+        for worker in self.workers:
+            assert worker.stdin is not None
+            worker.stdin.write(b"quiet\n")
+            quiet = min(quiet, float((await self._line(worker))[1]))
+        return quiet
+
+    async def close(self) -> list[Subscriber]:
+        """Close every reader; their pushes, parsed by their processes after the run."""
+        for worker in self.workers:
+            assert worker.stdin is not None
+            worker.stdin.write(b"stop\n")
+        for worker, out in zip(self.workers, self.outs, strict=True):
+            await self._line(worker, wait=300)
+            await worker.wait()
+            with out.open("rb") as f:
+                self.subs += [Subscriber(pushes) for pushes in pickle.load(f)]
+            out.unlink()
+        return self.subs
 
 
 async def cast_votes(
@@ -275,11 +294,9 @@ async def one_run(
     audience: int,
     args: argparse.Namespace,
 ) -> Outcome:
-    stop = asyncio.Event()
-    subs, tasks = await open_audience(sub_port, campaign, audience, args.transport, stop)
-    base = max((s.pushes[-1][1] for s in subs), default=None)
-    if base is None:
-        base = await current_total(vote_port, campaign)
+    audience_ = Audience()
+    await audience_.open(sub_port, campaign, audience, args)
+    base = audience_.base if audience else await current_total(vote_port, campaign)
     await asyncio.sleep(1.0)
     reads0, xacts0, began = await board_reads(sub_port), await transactions(args.dsn), time.time()
     pushed0 = await metric(sub_port, *PUSH_SECONDS)
@@ -287,11 +304,12 @@ async def one_run(
     if profiling:
         os.kill(sub_pids[0], signal.SIGUSR1)
     votes = await cast_votes(vote_port, campaign, voters, proposal, args.rate)
-    # The last pushes: until every subscriber counts every vote (at most 30 s more).
-    final, deadline = base + len(votes), time.time() + 30
+    # The last pushes: until no reader has received anything for QUIET seconds (at most 30 s
+    # more); a reader that never saw a vote counts it as missed.
+    deadline = time.time() + 30
     await asyncio.sleep(0.5)
-    while time.time() < deadline and any(s.pushes[-1][1] < final for s in subs):  # noqa: ASYNC110 (polling the readers)
-        await asyncio.sleep(0.1)
+    while audience and time.time() < deadline and await audience_.quiet() < QUIET:  # noqa: ASYNC110 (polling the readers)
+        await asyncio.sleep(0.25)
     if profiling:
         os.kill(sub_pids[0], signal.SIGUSR2)
     elapsed = time.time() - began
@@ -300,8 +318,7 @@ async def one_run(
     push_ms = 1000 * pushed[0] / pushed[1] if pushed[1] else 0.0
     xacts = (await transactions(args.dsn) - xacts0) / elapsed
     rss = sum(rss_mb(pid) for pid in sub_pids)
-    stop.set()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    subs = await audience_.close()
     pushes = sum(len(s.pushes) for s in subs) / len(subs) if subs else 0.0
     latencies = update_latencies(subs, votes, base)
     return Outcome(name, audience, latencies, votes, reads, xacts, rss, pushes, push_ms)
@@ -384,6 +401,19 @@ def report(outcomes: list[Outcome], baseline_p95: float, args: argparse.Namespac
                 round(o.xacts_per_s, 1),
                 round(o.rss),
             )
+        )
+    for o in outcomes:  # where the slowest update was: one vote for everyone, or one reader
+        seen = [x for x in o.latencies if x != float("inf")]
+        if not seen or len(seen) != len(o.latencies):
+            continue
+        worst = max(range(len(o.latencies)), key=o.latencies.__getitem__)
+        k = worst % len(o.votes)
+        of_vote = sorted(o.latencies[k :: len(o.votes)])
+        print(
+            f"{o.name}, {o.subscribers}: slowest update {ms(o.latencies[worst]):.0f} ms, vote "
+            f"{k + 1} of {len(o.votes)} ({o.votes[k][0] - o.votes[0][0]:.1f} s in; its castVote "
+            f"took {ms(o.votes[k][1]):.0f} ms; its update p50 {ms(percentile(of_vote, 50)):.0f} "
+            f"ms over the readers); slowest castVote {ms(max(lat for _, lat in o.votes)):.0f} ms"
         )
     print_table(
         [

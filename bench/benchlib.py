@@ -156,6 +156,8 @@ def uvicorn_args(port: int, workers: int = 1) -> list[str]:
         "uvloop",
         "--http",
         "httptools",
+        "--ws-per-message-deflate",  # as `brandhub serve` runs it (no per-socket compression)
+        "false",
     ]
 
 

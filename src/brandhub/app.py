@@ -19,7 +19,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
@@ -55,12 +55,48 @@ from brandhub.settings import Settings
 from brandhub.site import Site
 from brandhub.state import AppState
 from brandhub.voting import keys
+from brandhub.voting.fanout import BODY_SENT, BodySent, Foreground, keep_server_connection
 from brandhub.voting.live import LiveBoards
 from brandhub.voting.writer import VoteWriter
 from brandhub.web_middleware import BodyLimit, HttpMetrics, RequestLog
 
 log = logging.getLogger("brandhub")
 SUBSCRIPTION_PROTOCOLS = (GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL, GRAPHQL_SSE_PROTOCOL)
+
+
+class App(Starlette):
+    """Starlette, keeping the ASGI server's connection object in each scope for the live
+    fan-out's direct writes, and counting the HTTP requests being answered, to which the
+    fan-out gives way (``voting/fanout.py``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.foreground = Foreground()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        keep_server_connection(scope, send)
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        foreground = self.foreground
+        foreground.enter()
+        answered = False
+        body_sent = scope[BODY_SENT] = BodySent()
+
+        async def answer(message: Message) -> None:
+            nonlocal answered
+            if not answered and message["type"] == "http.response.start":
+                answered = True  # a stream (SSE) is not foreground work once it started
+                foreground.leave()
+            await send(message)
+            if not body_sent.sent and message.get("body"):
+                body_sent.set()
+
+        try:
+            await super().__call__(scope, receive, answer)
+        finally:
+            if not answered:
+                foreground.leave()
 
 
 class GraphQLApp(GraphQL):
@@ -268,7 +304,7 @@ async def _ensure_signing_key(state: AppState) -> None:
         log.warning("signing key not checked at start (%s); it is created at first close", error)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None) -> App:
     """Build the application; resources live in its lifespan."""
     settings = settings or Settings()
     metrics = Metrics()
@@ -289,7 +325,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql_get = GraphiQLOrAPI(graphql, site if settings.graphiql else None)
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: App) -> AsyncIterator[None]:
         runner: InProcessRunner | None = None
         queue: ArqQueue | None = None
         if settings.redis_url:
@@ -325,7 +361,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         state.votes.start()
         state.boards = LiveBoards(
-            db, state.broadcast, on_read=metrics.board_reads.inc, on_sent=metrics.live_push.observe
+            db,
+            state.broadcast,
+            on_read=metrics.board_reads.inc,
+            on_sent=metrics.live_push.observe,
+            foreground=app.foreground,
         )
         state.connections = Connections()
         state.connections.on_signals()
@@ -353,7 +393,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def metrics_endpoint(_: Request) -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    app = Starlette(
+    app = App(
         routes=[
             Route("/graphql", graphql_get, methods=["GET"]),
             Route("/graphql", graphql, methods=["POST", "OPTIONS"]),

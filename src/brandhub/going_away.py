@@ -45,6 +45,7 @@ class Connections:
         async def guarded() -> AsyncGenerator[str, None]:
             chunks = source()
             stop = asyncio.ensure_future(self.closing.wait())
+            chunk: asyncio.Future[str] | None = None
             try:
                 while True:
                     chunk = asyncio.ensure_future(anext(chunks))
@@ -60,6 +61,13 @@ class Connections:
                         return
             finally:
                 stop.cancel()
+                if chunk is not None and not chunk.done():
+                    # The client went (the response was cancelled) while the next event was
+                    # awaited: end that wait first, or closing the running stream would fail
+                    # and leave its subscription running for ever.
+                    chunk.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                        await chunk
                 await chunks.aclose()  # type: ignore[attr-defined]
 
         return guarded

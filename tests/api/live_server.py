@@ -45,10 +45,20 @@ class WsSubscription:
     @classmethod
     @contextlib.asynccontextmanager
     async def open(
-        cls, url: str, query: str, variables: dict[str, Any], token: str | None = None
+        cls,
+        url: str,
+        query: str,
+        variables: dict[str, Any],
+        token: str | None = None,
+        *,
+        deflate: bool = True,
     ) -> AsyncIterator[WsSubscription]:
         ws_url = url.replace("http://", "ws://") + "/graphql"
-        async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:
+        async with websockets.connect(
+            ws_url,
+            subprotocols=["graphql-transport-ws"],
+            compression="deflate" if deflate else None,  # browsers offer permessage-deflate
+        ) as ws:
             payload = {"authorization": f"Bearer {token}"} if token else {}
             await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
             assert json.loads(await ws.recv())["type"] == "connection_ack"

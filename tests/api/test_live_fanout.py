@@ -9,7 +9,7 @@ import json
 from brandhub.schema.relay import decode_id
 from brandhub.voting.fanout import Group, Member, deliver
 from brandhub.voting.live import Snapshot
-from tests.api.live_server import WsSubscription, serving
+from tests.api.live_server import SseSubscription, WsSubscription, serving
 from tests.api.test_live_boards import BOARD, PRIVATE, scores, vote, voting_campaign
 
 
@@ -28,11 +28,13 @@ class TestHandOff:
         scene = await voting_campaign(gql, sign_up, members=2)
         pk = decode_id(scene["campaign"], "Campaign")
         async with serving(app) as url, contextlib.AsyncExitStack() as stack:
+            # Two compress their pushes (permessage-deflate, per socket), one gets the frame
+            # built once for every plain socket.
             anonymous = [
                 await stack.enter_async_context(
-                    WsSubscription.open(url, BOARD, {"c": scene["campaign"]})
+                    WsSubscription.open(url, BOARD, {"c": scene["campaign"]}, deflate=deflate)
                 )
-                for _ in range(3)
+                for deflate in (True, False, True)
             ]
             member = await stack.enter_async_context(
                 WsSubscription.open(url, BOARD, {"c": scene["campaign"]}, scene["owner"])
@@ -46,6 +48,9 @@ class TestHandOff:
                 await asyncio.sleep(0.01)
             [group] = feed.groups.values()
             assert len(group.members) == 3
+            # Written straight to uvicorn's connections (not through each ASGI send, which
+            # Starlette wraps: the server's own object is kept in the scope).
+            assert all(m.socket.protocol is not None for m in group.members)
             assert len(feed.watchers) == 1  # the signed-in subscriber, one by one
             timed = app.state.metrics.registry.get_sample_value
             before = timed("brandhub_live_push_seconds_count")
@@ -167,3 +172,116 @@ class TestPacingAfterAQuietSpell:
         began = loop.time()
         await feed._pace(began)
         assert loop.time() - began < 0.5
+
+    async def test_time_a_fan_out_gave_way_to_requests_does_not_hold_the_next_push(self):
+        from brandhub.broadcast import Broadcast
+        from brandhub.voting.live import PACE, LiveBoards, _CampaignFeed
+
+        boards = LiveBoards(None, Broadcast(), coalesce_seconds=0.01)  # type: ignore[arg-type]
+        feed = _CampaignFeed.__new__(_CampaignFeed)
+        feed.boards, feed.all_sent = boards, asyncio.Event()
+        loop = asyncio.get_running_loop()
+        # The last push took 0.4 s to reach everyone, 0.39 s of it waiting for votes.
+        feed.published_at, feed.sent_at = loop.time() - 0.4, loop.time()
+        feed.all_sent.set()
+        for gave_way, least in ((0.39, 0.0), (0.0, 0.4 * PACE - 0.4 - 0.05)):
+            feed.gave_way = gave_way
+            began = loop.time()
+            await feed._pace(began)
+            took = loop.time() - began
+            assert least <= took < least + 0.2
+            feed.published_at, feed.sent_at = loop.time() - 0.4, loop.time()
+
+
+class TestGivingWayToRequests:
+    async def test_a_fan_out_turn_waits_while_requests_are_being_answered(self):
+        from brandhub.voting.fanout import Foreground
+
+        foreground = Foreground()
+        foreground.enter()
+        waiting = asyncio.create_task(foreground.give_way(5))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # a request is being answered
+        foreground.leave()
+        await asyncio.wait_for(waiting, 1)
+        foreground.enter()  # under constant load it waits at most ``longest``
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        await foreground.give_way(0.05)
+        assert 0.04 <= loop.time() - began < 1
+
+    async def test_the_app_counts_requests_until_their_response_starts(self, app, gql, sign_up):
+        scene = await voting_campaign(gql, sign_up, members=1)
+        await vote(gql, scene["members"][0], scene["proposals"][0])
+        assert app.foreground.count == 0  # every answered request left
+        async with (
+            serving(app) as url,
+            SseSubscription.open(url, BOARD, {"c": scene["campaign"]}) as stream,
+        ):
+            assert scores(await stream.next()) == {"A": 1.0, "B": 0.0}
+            assert app.foreground.count == 0  # a stream that started is background work
+
+
+class TestSseHandOff:
+    async def test_anonymous_sse_streams_join_the_direct_fan_out_in_commit_order(
+        self, app, state, gql, sign_up
+    ):
+        from brandhub.voting.fanout import EventStream
+
+        scene = await voting_campaign(gql, sign_up, members=6)
+        pk = decode_id(scene["campaign"], "Campaign")
+        variables = {"c": scene["campaign"]}
+        async with serving(app) as url, contextlib.AsyncExitStack() as stack:
+            streams = [
+                await stack.enter_async_context(SseSubscription.open(url, BOARD, variables))
+                for _ in range(2)
+            ]
+            socket = await stack.enter_async_context(WsSubscription.open(url, BOARD, variables))
+            member = await stack.enter_async_context(
+                SseSubscription.open(url, BOARD, variables, scene["owner"])
+            )
+            for sub in [*streams, socket, member]:
+                assert scores(await sub.next()) == {"A": 0.0, "B": 0.0}
+            feed = state.boards._feeds[pk]
+            for _ in range(100):
+                if sum(len(g.members) for g in feed.groups.values()) == 3:
+                    break
+                await asyncio.sleep(0.01)
+            handed = [m for g in feed.groups.values() for m in g.members]
+            assert len(handed) == 3  # two anonymous streams and the socket
+            assert sum(isinstance(m.socket, EventStream) for m in handed) == 2
+            assert len(feed.watchers) == 1  # the signed-in stream, one by one
+            for token in scene["members"]:
+                await vote(gql, token, scene["proposals"][0])
+            for sub in [*streams, socket, member]:
+                seen = [0.0]
+                while seen[-1] < 6:
+                    seen.append(scores(await sub.next())["A"])
+                # Coalesced, but never backwards: a stale push never overtakes a newer one.
+                assert seen == sorted(seen) and seen[-1] == 6.0
+        assert pk not in state.boards._feeds  # every stream left when its client went
+
+    async def test_an_anonymous_stream_never_gets_a_viewers_private_fields(self, app, gql, sign_up):
+        scene = await voting_campaign(
+            gql, sign_up, members=2, voting={"method": "APPROVAL", "votesPerMember": 3}
+        )
+        voter = scene["members"][0]
+        variables = {"c": scene["campaign"]}
+        async with (
+            serving(app) as url,
+            SseSubscription.open(url, PRIVATE, variables, voter) as mine,
+            SseSubscription.open(url, PRIVATE, variables) as anonymous,
+        ):
+            await mine.next()
+            await anonymous.next()
+            await vote(gql, voter, scene["proposals"][0])
+            own = (await mine.next())["data"]["leaderboard"][0]["proposal"]["campaign"]
+            assert own["viewerVotes"] == [{"value": 1}] and own["viewerRemainingBudget"] == 2
+            for _ in range(2):  # the push after the vote, and one more through the fan-out
+                nobody = await anonymous.next()
+                assert nobody["data"] is None or all(
+                    e["proposal"]["campaign"]["viewerVotes"] in (None, [])
+                    for e in nobody["data"]["leaderboard"]
+                )
+                if _ == 0:
+                    await vote(gql, scene["members"][1], scene["proposals"][0])

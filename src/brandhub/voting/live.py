@@ -25,7 +25,7 @@ from brandhub.broadcast import Broadcast
 from brandhub.community.models import Campaign, Proposal
 from brandhub.db import Database
 from brandhub.voting import reads
-from brandhub.voting.fanout import Group, Member, Render, deliver, fan_out
+from brandhub.voting.fanout import Foreground, Group, Member, Render, deliver, fan_out
 
 log = logging.getLogger("brandhub.live")
 
@@ -36,6 +36,9 @@ KEEP = 100
 RETRY_SECONDS = 1.0
 # A push still being sent after this long no longer holds the next one back.
 MAX_FANOUT_SECONDS = 2.0
+# A push is published at least this many times its predecessor's fan-out time after it: the
+# fan-out takes at most 1 / (1 + PACE) of the process, the rest is left to votes and reads.
+PACE = 2
 
 
 def channel(campaign_id: int) -> str:
@@ -101,6 +104,8 @@ class _Watcher:
 class _CampaignFeed:
     """The one reader of a campaign in this process, and its watchers."""
 
+    gave_way = 0.0
+
     def __init__(self, boards: LiveBoards, campaign_id: int) -> None:
         self.boards, self.campaign_id = boards, campaign_id
         self.watchers: set[_Watcher] = set()
@@ -111,12 +116,15 @@ class _CampaignFeed:
         self.sending: set[object] = set()
         self.all_sent = asyncio.Event()
         self.published_at = self.sent_at = 0.0
+        # Seconds the last push's direct fan-out waited for requests (not its own work).
+        self.gave_way = 0.0
         self.timed = False
         self.fanning: set[asyncio.Task[None]] = set()
         self.task = asyncio.create_task(self._run(), name=f"live-board-{campaign_id}")
 
     def publish(self, snapshot: Snapshot) -> None:
         self.latest = snapshot
+        self.gave_way = 0.0
         self.published_at = asyncio.get_running_loop().time()
         self.sending = set(self.watchers)
         self.all_sent.clear()
@@ -134,15 +142,20 @@ class _CampaignFeed:
 
     async def _fan_out(self, snapshot: Snapshot, token: object) -> None:
         try:
-            await fan_out(self.groups.values(), snapshot, lambda: self.latest)
+            gave = await fan_out(
+                self.groups.values(), snapshot, lambda: self.latest, self.boards.foreground
+            )
+            if self.latest is snapshot:
+                self.gave_way = gave
         finally:
             self.back(token)
 
-    def join(self, key: Any, render: Render, member: Member) -> Group:
-        """Hand a subscriber over to the direct fan-out of its (document, variables) group."""
+    def join(self, key: Any, make_render: Callable[[], Render], member: Member) -> Group:
+        """Hand a subscriber over to the direct fan-out of its (document, variables) group
+        (the first one's ``make_render`` makes the group's renderer)."""
         group = self.groups.get(key)
         if group is None:
-            group = self.groups[key] = Group(render)
+            group = self.groups[key] = Group(make_render())
         group.members.add(member)
         return group
 
@@ -181,9 +194,11 @@ class _CampaignFeed:
             await asyncio.wait_for(self.all_sent.wait(), MAX_FANOUT_SECONDS)
         # How long the last push took to reach everyone (not: how long ago it was published,
         # which would hold a push after a quiet spell back for as long as the spell lasted).
+        # Time the fan-out spent waiting for requests (it gave way to them) was already
+        # theirs: it does not hold the next push back again.
         sent_at = self.sent_at if self.all_sent.is_set() else loop.time()
-        fanout = max(0.0, sent_at - self.published_at)
-        earliest = max(changed_at + self.boards.coalesce_seconds, self.published_at + 2 * fanout)
+        fanout = max(0.0, sent_at - self.published_at - self.gave_way)
+        earliest = max(changed_at + self.boards.coalesce_seconds, self.published_at + PACE * fanout)
         await asyncio.sleep(max(0.0, earliest - loop.time()))
 
     async def _read(self) -> Snapshot:
@@ -226,8 +241,11 @@ class LiveBoards:
         coalesce_seconds: float = COALESCE_SECONDS,
         on_read: Callable[[], None] | None = None,
         on_sent: Callable[[float], None] | None = None,
+        foreground: Foreground | None = None,
     ) -> None:
         self.db, self.broadcast = db, broadcast
+        # Requests being answered, to which fan-outs give way (counted by the app).
+        self.foreground = foreground or Foreground()
         self.on_read, self.on_sent = on_read, on_sent
         self.coalesce_seconds = coalesce_seconds
         self.reads = 0
@@ -304,13 +322,13 @@ class Watch:
             raise self._feed.task.exception()  # type: ignore[misc]
         raise StopAsyncIteration
 
-    async def hand_off(self, key: Any, render: Render, member: Member) -> None:
+    async def hand_off(self, key: Any, make_render: Callable[[], Render], member: Member) -> None:
         """From now on this subscriber's pushes are written by the feed's direct fan-out
         (``fanout.py``), shared with every subscriber of the same ``key``; returns when the
         feed ends (raising what ended it)."""
         feed, watcher = self._feed, self._watcher
         member.delivered = watcher.delivered
-        group = feed.join(key, render, member)
+        group = feed.join(key, make_render, member)
         self._member = (key, member)
         feed.watchers.discard(watcher)  # no longer pushed to, nor waited for, one by one
         feed.back(watcher)

@@ -9,6 +9,7 @@ Viewer-specific fields resolve with the subscriber's own context, never from the
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from functools import partial
 
 import strawberry
 from strawberry.types import Info
@@ -16,6 +17,7 @@ from strawberry.types import Info
 from brandhub.schema.context import Context
 from brandhub.schema.errors import PublicError
 from brandhub.schema.live_fanout import handoff, renderer
+from brandhub.schema.loaders import Loaders
 from brandhub.schema.relay import MAX_PAGE_SIZE, decode_id
 from brandhub.schema.shared_events import SharedPage
 from brandhub.schema.voting.types import RankedProposalType
@@ -85,13 +87,19 @@ class VotingSubscription:
         try:
             async for snapshot in watch:
                 yield page_of(info, snapshot, first)
-                # Sent through the normal path: an anonymous WebSocket subscriber's next
-                # pushes are written by the feed's direct fan-out (voting/fanout.py).
+                # Sent through the normal path: an anonymous subscriber's next pushes (over
+                # a WebSocket or SSE) are written by the feed's direct fan-out (fanout.py).
                 handed = handoff(info)
                 if handed is not None:
-                    key, member = handed
-                    render = renderer(info, lambda shot: page_of(info, shot, first))
-                    await watch.hand_off(key, render, member)
+                    # What the first push loaded is not kept for the subscription's lifetime
+                    # (a group's renderer primes its loaders from each snapshot).
+                    info.context.loaders = Loaders(info.context.db)
+                    await handed.member.socket.ready()
+                    await watch.hand_off(
+                        handed.key,
+                        partial(renderer, info, handed, partial(page_of, info, first=first)),
+                        handed.member,
+                    )
                     return
         finally:
             await watch.aclose()
