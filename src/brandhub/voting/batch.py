@@ -17,22 +17,23 @@ voter who also retracts or casts a ballot in the batch.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from brandhub.auth.models import Member
-from brandhub.columns import UTCDateTime
-from brandhub.community.models import Campaign, Membership, Proposal, ProposalStatus
+from brandhub.community.models import Campaign, Proposal, ProposalStatus
 from brandhub.errors import DomainError, NotFound
-from brandhub.voting import chain, counters, methods, scoring, service, statements
+from brandhub.voting import chain, counters, methods, scoring, service
 from brandhub.voting.chain import ChainState, Receipt
+from brandhub.voting.driver import Driver, driver_of
 from brandhub.voting.errors import BudgetExceededError, InvalidVote
 from brandhub.voting.methods import Tally, VotingMethod
 from brandhub.voting.models import Vote
@@ -42,28 +43,44 @@ from brandhub.voting.weights import VoterWeight, WeightingPolicy, voter_weight
 # Weightings whose weight needs a read per voter: the per-change path computes them.
 _READ_WEIGHTS = (WeightingPolicy.REPUTATION, WeightingPolicy.PLEDGE)
 
-UPSERT_VOTE = text(
-    "INSERT INTO vote (campaign_id, voter_id, proposal_id, value, weight, pending, cast_at)"
-    " VALUES (:campaign_id, :voter_id, :proposal_id, :value, :weight, :pending, :cast_at)"
-    " ON CONFLICT (campaign_id, voter_id, proposal_id) DO UPDATE SET value = excluded.value,"
-    " weight = excluded.weight, pending = excluded.pending, cast_at = excluded.cast_at"
-).bindparams(bindparam("cast_at", type_=UTCDateTime()))
-
-DROP_EMPTY_CHAIN = text(
-    "DELETE FROM voter_chain WHERE campaign_id = :campaign_id AND voter_id = :voter_id AND seq = 0"
+# The batch's own statements, run on the writer's driver connection (``voting.driver``).
+ROLES = (
+    "SELECT brand_id, member_id, role FROM membership"
+    " WHERE member_id = ANY($1) AND brand_id = ANY($2)"
 )
 
+# Creates or locks every chain head of the batch (in key order), keeping the existing
+# pseudonym (an empty one, a chain begun before migration 0007, is named by the per-change
+# path).
+LOCK_CHAINS = (
+    "INSERT INTO voter_chain (campaign_id, voter_id, pseudonym, seq, head)"
+    " SELECT c0, c1, c2, 0, $4 FROM ROWS($1: int, $2: int, $3: text) WHERE true"
+    " ON CONFLICT (campaign_id, voter_id) DO UPDATE SET seq = voter_chain.seq"
+    " RETURNING campaign_id, voter_id, seq, head, pseudonym"
+)
 
-def _lock_chains(count: int) -> Any:
-    """Create or lock ``count`` chain heads in one statement; the existing pseudonym is kept
-    (an empty one, a chain begun before migration 0007, is named by the per-change path)."""
-    values = ", ".join(f"(:c{i}, :v{i}, :p{i}, 0, :genesis)" for i in range(count))
-    return text(
-        "INSERT INTO voter_chain (campaign_id, voter_id, pseudonym, seq, head)"
-        f" VALUES {values}"
-        " ON CONFLICT (campaign_id, voter_id) DO UPDATE SET seq = voter_chain.seq"
-        " RETURNING campaign_id, voter_id, seq, head, pseudonym"
-    )
+VOTES_OF = (
+    "SELECT campaign_id, voter_id, proposal_id, value, weight, pending, cast_at FROM vote"
+    " WHERE campaign_id = ANY($1) AND voter_id = ANY($2)"
+)
+
+UPSERT_VOTE = (
+    "INSERT INTO vote (campaign_id, voter_id, proposal_id, value, weight, pending, cast_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    " ON CONFLICT (campaign_id, voter_id, proposal_id) DO UPDATE SET value = excluded.value,"
+    " weight = excluded.weight, pending = excluded.pending, cast_at = excluded.cast_at"
+)
+
+INSERT_EVENT = (
+    "INSERT INTO vote_event (campaign_id, voter_id, seq, payload, prev_hash, hash, at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+)
+
+ADVANCE_CHAIN = (
+    "UPDATE voter_chain SET seq = $3, head = $4 WHERE campaign_id = $1 AND voter_id = $2"
+)
+
+DROP_EMPTY_CHAIN = "DELETE FROM voter_chain WHERE campaign_id = $1 AND voter_id = $2 AND seq = 0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +120,9 @@ async def cast_votes(
         return {}, {}
     slow = set(slow_voters)
     proposals = await _targets(session, {c.proposal_id for c in changes})
+    driver = await driver_of(session)
     roles = await _roles(
-        session,
+        driver,
         {c.voter.id for c in changes},
         {campaign.brand_id for _, campaign in proposals.values()},
     )
@@ -129,16 +147,16 @@ async def cast_votes(
             if isinstance(r, _Ready) and c.voter.id not in slow
         }
     )
-    heads = await _lock(session, keys, secret) if keys else {}
+    heads = await _lock(driver, keys, secret) if keys else {}
     for (_, voter_id), state in heads.items():
         if not state.voter:  # a chain begun before migration 0007
             slow.add(voter_id)
-    votes = await _votes_of(session, [k for k in keys if k[1] not in slow])
+    votes = await _votes_of(driver, [k for k in keys if k[1] not in slow])
 
     outcomes: dict[int, VoteResult | DomainError] = {}
     later: dict[int, Later] = {}
     vote_rows: dict[tuple[int, int, int], dict[str, Any]] = {}
-    events: list[dict[str, Any]] = []
+    events: list[tuple[Any, ...]] = []
     moved: set[tuple[int, int]] = set()
     for index, (change, ready) in enumerate(zip(changes, checked, strict=True)):
         voter_id = change.voter.id
@@ -191,15 +209,15 @@ async def cast_votes(
         heads[key] = appended.state
         moved.add(key)
         events.append(
-            {
-                "campaign_id": campaign_id,
-                "voter_id": voter_id,
-                "seq": appended.state.seq,
-                "payload": appended.payload,
-                "prev_hash": appended.prev_hash,
-                "hash": appended.hash,
-                "at": now,
-            }
+            (
+                campaign_id,
+                voter_id,
+                appended.state.seq,
+                json.dumps(appended.payload),  # as SQLAlchemy's JSON type serialises it
+                appended.prev_hash,
+                appended.hash,
+                driver.stamp(now),
+            )
         )
         row = {
             "campaign_id": campaign_id,
@@ -219,28 +237,31 @@ async def cast_votes(
         )
 
     if vote_rows:
-        await session.execute(UPSERT_VOTE, [vote_rows[k] for k in sorted(vote_rows)])
-    if events:
-        await session.execute(statements.INSERT_EVENT, events)
-    if moved:
-        await session.execute(
-            statements.ADVANCE_CHAIN,
+        await driver.executemany(
+            UPSERT_VOTE,
             [
-                {
-                    "campaign_id": c,
-                    "voter_id": v,
-                    "seq": heads[(c, v)].seq,
-                    "head": heads[(c, v)].head,
-                }
-                for c, v in sorted(moved)
+                (*(row[k] for k in _VOTE_COLUMNS[:-1]), driver.stamp(row["cast_at"]))
+                for row in (vote_rows[k] for k in sorted(vote_rows))
             ],
         )
+    if events:
+        await driver.executemany(INSERT_EVENT, events)
+    if moved:
+        await driver.executemany(
+            ADVANCE_CHAIN, [(c, v, heads[(c, v)].seq, heads[(c, v)].head) for c, v in sorted(moved)]
+        )
+    empty = []
     for key, state in heads.items():
         if state.seq == 0 and key[1] not in slow:  # created here, every change refused
-            await session.execute(DROP_EMPTY_CHAIN, {"campaign_id": key[0], "voter_id": key[1]})
+            empty.append(key)
         elif key[1] not in slow:
             total.heads[key] = state
+    if empty:
+        await driver.executemany(DROP_EMPTY_CHAIN, empty)
     return outcomes, later
+
+
+_VOTE_COLUMNS = ("campaign_id", "voter_id", "proposal_id", "value", "weight", "pending", "cast_at")
 
 
 def _check(
@@ -298,30 +319,27 @@ async def _targets(
 
 
 async def _roles(
-    session: AsyncSession, voter_ids: set[int | None], brand_ids: set[int]
+    driver: Driver, voter_ids: set[int | None], brand_ids: set[int]
 ) -> dict[tuple[int, int], str]:
     if not brand_ids:
         return {}
-    rows = await session.execute(
-        select(Membership.brand_id, Membership.member_id, Membership.role).where(
-            and_(
-                Membership.member_id.in_(sorted(v for v in voter_ids if v is not None)),
-                Membership.brand_id.in_(sorted(brand_ids)),
-            )
-        )
-    )
+    members = sorted(v for v in voter_ids if v is not None)
+    rows = await driver.fetch(ROLES, members, sorted(brand_ids))
     return {(brand, member): role for brand, member, role in rows}
 
 
 async def _lock(
-    session: AsyncSession, keys: list[tuple[int, int]], secret: str
+    driver: Driver, keys: list[tuple[int, int]], secret: str
 ) -> dict[tuple[int, int], ChainState]:
-    params: dict[str, Any] = {"genesis": chain.GENESIS}
-    for i, (campaign_id, voter_id) in enumerate(keys):
-        params[f"c{i}"] = campaign_id
-        params[f"v{i}"] = voter_id
-        params[f"p{i}"] = chain.pseudonym(secret, campaign_id, voter_id)
-    rows = await session.execute(_lock_chains(len(keys)), params)
+    rows = await driver.fetch(
+        LOCK_CHAINS,
+        *driver.rows(
+            [c for c, _ in keys],
+            [v for _, v in keys],
+            [chain.pseudonym(secret, c, v) for c, v in keys],
+        ),
+        chain.GENESIS,
+    )
     return {
         (campaign_id, voter_id): ChainState(campaign_id, pseudonym, seq, head)
         for campaign_id, voter_id, seq, head, pseudonym in rows
@@ -329,7 +347,7 @@ async def _lock(
 
 
 async def _votes_of(
-    session: AsyncSession, keys: list[tuple[int, int]]
+    driver: Driver, keys: list[tuple[int, int]]
 ) -> dict[tuple[int, int], dict[int, tuple[int, float, bool, datetime]]]:
     """The voters' current votes {(campaign, voter): {proposal: (value, weight, pending,
     cast_at)}}, read after their chains are locked."""
@@ -338,24 +356,11 @@ async def _votes_of(
     }
     if not keys:
         return votes
-    rows = await session.execute(
-        select(
-            Vote.campaign_id,
-            Vote.voter_id,
-            Vote.proposal_id,
-            Vote.value,
-            Vote.weight,
-            Vote.pending,
-            Vote.cast_at,
-        ).where(
-            Vote.campaign_id.in_(sorted({c for c, _ in keys})),
-            Vote.voter_id.in_(sorted({v for _, v in keys})),
-        )
-    )
+    rows = await driver.fetch(VOTES_OF, sorted({c for c, _ in keys}), sorted({v for _, v in keys}))
     for campaign_id, voter_id, pid, value, weight, pending, cast_at in rows:
         mine = votes.get((campaign_id, voter_id))
         if mine is not None:
-            mine[pid] = (value, weight, bool(pending), cast_at)
+            mine[pid] = (value, weight, bool(pending), driver.timestamp(cast_at))
     return votes
 
 
