@@ -80,6 +80,11 @@ ADVANCE_CHAIN = (
     "UPDATE voter_chain SET seq = $3, head = $4 WHERE campaign_id = $1 AND voter_id = $2"
 )
 
+TALLIES = (
+    "SELECT proposal_id, sum(voters), sum(pending), sum(weight_sum), sum(value_sum)"
+    " FROM tally_slot WHERE proposal_id = ANY($1) GROUP BY proposal_id"
+)
+
 DROP_EMPTY_CHAIN = "DELETE FROM voter_chain WHERE campaign_id = $1 AND voter_id = $2 AND seq = 0"
 
 
@@ -364,6 +369,15 @@ async def _votes_of(
     return votes
 
 
+async def _tallies(session: AsyncSession, proposal_ids: list[int]) -> dict[int, Tally]:
+    """``counters.proposal_tallies`` of some proposals, on the driver connection."""
+    driver = await driver_of(session)
+    return {
+        pid: Tally(int(voters), int(pending), float(weight_sum), float(value_sum))
+        for pid, voters, pending, weight_sum, value_sum in await driver.fetch(TALLIES, proposal_ids)
+    }
+
+
 async def tallies_after(
     session: AsyncSession, later: dict[int, Later]
 ) -> dict[int, tuple[Tally, Fraction]]:
@@ -376,7 +390,7 @@ async def tallies_after(
         for pid, entry in later.items()
         if not counters.capped(entry.rules) and entry.rules.method is not VotingMethod.SCORE
     }
-    found = await counters.proposal_tallies(session, proposal_ids=sorted(simple)) if simple else {}
+    found = await _tallies(session, sorted(simple)) if simple else {}
     result: dict[int, tuple[Tally, Fraction]] = {}
     for pid in sorted(later):
         entry = later[pid]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from brandhub.community.models import Proposal, ProposalStatus
 from brandhub.voting import statements
+from brandhub.voting.driver import driver_of
 from brandhub.voting.methods import Tally, TallyDelta, VotingMethod, VotingRules
 from brandhub.voting.models import TALLY_SLOTS, CampaignSlot, TallyBin, TallySlot
 from brandhub.voting.scoring import quanta
@@ -73,18 +74,22 @@ class CounterBatch:
         self.heads.update(other.heads)
 
     async def apply(self, session: AsyncSession) -> None:
-        """Write the gathered counters: one multi-row statement per counter table."""
+        """Write the gathered counters: one multi-row statement per counter table, on the
+        session's driver connection (inside its transaction)."""
+        if not (self.proposals or self.bins or self.campaigns):
+            return
+        driver = await driver_of(session)
         if self.proposals:
-            await session.execute(
-                statements.ADD_TO_PROPOSAL,
+            await driver.executemany_named(
+                statements.ADD_TO_PROPOSAL.text,
                 [
                     _proposal_row(pid, slot, campaign_id, d)
                     for (pid, slot), (campaign_id, d) in sorted(self.proposals.items())
                 ],
             )
         if self.bins:
-            await session.execute(
-                statements.ADD_TO_BIN,
+            await driver.executemany_named(
+                statements.ADD_TO_BIN.text,
                 [
                     {
                         "proposal_id": pid,
@@ -98,8 +103,8 @@ class CounterBatch:
                 ],
             )
         if self.campaigns:
-            await session.execute(
-                statements.ADD_TO_CAMPAIGN,
+            await driver.executemany_named(
+                statements.ADD_TO_CAMPAIGN.text,
                 [
                     _campaign_row(campaign_id, slot, voters, d)
                     for (campaign_id, slot), (voters, d) in sorted(self.campaigns.items())

@@ -7,7 +7,8 @@ and per-row (result processors, row objects) layers.
 
 Statements are written once, in PostgreSQL's style: ``$n`` parameters, ``= ANY($n)`` for
 a list of ids, and ``ROWS($n: type, …)`` for a set of rows given column by column (rendered
-``unnest`` on PostgreSQL). ``Sqlite`` renders them for SQLite (``?n``, ``json_each``) and
+``unnest`` on PostgreSQL); ``executemany_named`` also runs the ``:name`` statements of
+``voting.statements`` that the per-change path shares. ``Sqlite`` renders them for SQLite (``?n``, ``json_each``) and
 converts what sqlite3 does not store as SQLAlchemy does (timestamps as naive UTC text,
 booleans as 0/1), so rows written here read back through SQLAlchemy as before.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -26,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 _ANY = re.compile(r"= ANY\(\$(\d+)\)")
 _ROWS = re.compile(r"ROWS\(([^)]*)\)")
 _PARAM = re.compile(r"\$(\d+)")
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
 class Driver(Protocol):
@@ -37,6 +39,10 @@ class Driver(Protocol):
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for each row of parameters."""
+        ...
+
+    async def executemany_named(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run a statement with ``:name`` parameters once per mapping."""
         ...
 
     def rows(self, *columns: Sequence[Any]) -> list[Any]:
@@ -66,7 +72,17 @@ async def driver_of(session: AsyncSession) -> Driver:
     return Postgres(raw)
 
 
-class Postgres:
+class _Named:
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    async def executemany_named(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run a statement with ``:name`` parameters once per mapping."""
+        positional, names = _positional(sql)
+        await self.executemany(positional, [tuple(row[n] for n in names) for row in rows])
+
+
+class Postgres(_Named):
     """asyncpg: statements as written; a ``ROWS`` source is ``unnest`` of one array per column."""
 
     def __init__(self, connection: Any) -> None:
@@ -88,7 +104,7 @@ class Postgres:
         return value.astimezone(UTC)
 
 
-class Sqlite:
+class Sqlite(_Named):
     """sqlite3 through aiosqlite: ``?n`` parameters; a list is a JSON array read with
     ``json_each``, a ``ROWS`` source a JSON array of rows in its first parameter."""
 
@@ -113,6 +129,19 @@ class Sqlite:
 
     def timestamp(self, value: Any) -> datetime:
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+@functools.cache
+def _positional(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``:name`` parameters as ``$n`` (each name one number), and the names in order."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    return _NAMED.sub(number, sql), tuple(names)
 
 
 @functools.cache
