@@ -59,9 +59,19 @@ LOCK_CHAINS = (
     " RETURNING campaign_id, voter_id, seq, head, pseudonym"
 )
 
-VOTES_OF = (
-    "SELECT campaign_id, voter_id, proposal_id, value, weight, pending, cast_at FROM vote"
-    " WHERE campaign_id = ANY($1) AND voter_id = ANY($2)"
+# The stored votes on the batch's targets (campaign, voter, proposal)…
+TARGET_VOTES = (
+    "SELECT v.campaign_id, v.voter_id, v.proposal_id, v.value, v.weight, v.pending, v.cast_at"
+    " FROM ROWS($1: int, $2: int, $3: int)"
+    " JOIN vote v ON v.campaign_id = t.c0 AND v.voter_id = t.c1 AND v.proposal_id = t.c2"
+)
+
+# … and, per voter, what the budget and the campaign's voter count need of all their votes:
+# how many, the sum of their values' squares, how many have a weight.
+VOTE_TOTALS = (
+    "SELECT campaign_id, voter_id, count(*), sum(value * value),"
+    " sum(CASE WHEN weight > 0 THEN 1 ELSE 0 END) FROM vote"
+    " WHERE campaign_id = ANY($1) AND voter_id = ANY($2) GROUP BY campaign_id, voter_id"
 )
 
 UPSERT_VOTE = (
@@ -156,7 +166,15 @@ async def cast_votes(
     for (_, voter_id), state in heads.items():
         if not state.voter:  # a chain begun before migration 0007
             slow.add(voter_id)
-    votes = await _votes_of(driver, [k for k in keys if k[1] not in slow])
+    votes, rest = await _votes_of(
+        driver,
+        [k for k in keys if k[1] not in slow],
+        {
+            (r.campaign.id or 0, c.voter.id, c.proposal_id)
+            for c, r in zip(changes, checked, strict=True)
+            if isinstance(r, _Ready) and c.voter.id not in slow
+        },
+    )
 
     outcomes: dict[int, VoteResult | DomainError] = {}
     later: dict[int, Later] = {}
@@ -194,8 +212,17 @@ async def cast_votes(
             )
             continue
         before = {p: (v[0], v[1]) for p, v in mine.items()}
+        others = rest.get(key, _Rest())
         try:
-            methods.check_budget(ready.rules, {p: v for p, (v, _) in before.items()}, pid, value)
+            methods.check_budget(
+                ready.rules,
+                {p: v for p, (v, _) in before.items()},
+                pid,
+                value,
+                spent_elsewhere=methods.votes_cost(
+                    ready.rules.method, others.votes, others.squares
+                ),
+            )
         except methods.BudgetExceeded as exc:
             outcomes[index] = BudgetExceededError(str(exc).capitalize() + ".", field=["value"])
             continue
@@ -208,7 +235,14 @@ async def cast_votes(
         )
         after = {**before, pid: (value, weight.weight)}
         counters.gather(
-            total, ready.rules, campaign_id, counters.slot_of(voter_id), before, after, {pid: delta}
+            total,
+            ready.rules,
+            campaign_id,
+            counters.slot_of(voter_id),
+            before,
+            after,
+            {pid: delta},
+            counted_elsewhere=others.counted > 0,
         )
         appended = chain.append(state, chain.cast_event(pid, value, weight.weight), now)
         heads[key] = appended.state
@@ -351,22 +385,56 @@ async def _lock(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Rest:
+    """A voter's votes other than the batch's targets, as much as the rules need of them."""
+
+    votes: int = 0
+    squares: int = 0  # Σ value²
+    counted: int = 0  # votes with a weight
+
+
 async def _votes_of(
-    driver: Driver, keys: list[tuple[int, int]]
-) -> dict[tuple[int, int], dict[int, tuple[int, float, bool, datetime]]]:
-    """The voters' current votes {(campaign, voter): {proposal: (value, weight, pending,
-    cast_at)}}, read after their chains are locked."""
+    driver: Driver, keys: list[tuple[int, int]], targets: set[tuple[int, int, int]]
+) -> tuple[
+    dict[tuple[int, int], dict[int, tuple[int, float, bool, datetime]]],
+    dict[tuple[int, int], _Rest],
+]:
+    """The voters' stored votes on the batch's targets {(campaign, voter): {proposal: (value,
+    weight, pending, cast_at)}}, and what the rules need of their other votes, read after
+    their chains are locked. A voter's other votes are not read one by one: a campaign's
+    voter may hold hundreds."""
     votes: dict[tuple[int, int], dict[int, tuple[int, float, bool, datetime]]] = {
         key: {} for key in keys
     }
     if not keys:
-        return votes
-    rows = await driver.fetch(VOTES_OF, sorted({c for c, _ in keys}), sorted({v for _, v in keys}))
+        return votes, {}
+    wanted = sorted(t for t in targets if (t[0], t[1]) in votes)
+    rows = await driver.fetch(
+        TARGET_VOTES,
+        *driver.rows([c for c, _, _ in wanted], [v for _, v, _ in wanted], [p for *_, p in wanted]),
+    )
     for campaign_id, voter_id, pid, value, weight, pending, cast_at in rows:
+        votes[(campaign_id, voter_id)][pid] = (
+            value,
+            weight,
+            bool(pending),
+            driver.timestamp(cast_at),
+        )
+    rest: dict[tuple[int, int], _Rest] = {}
+    totals = await driver.fetch(
+        VOTE_TOTALS, sorted({c for c, _ in keys}), sorted({v for _, v in keys})
+    )
+    for campaign_id, voter_id, count, squares, counted in totals:
         mine = votes.get((campaign_id, voter_id))
-        if mine is not None:
-            mine[pid] = (value, weight, bool(pending), driver.timestamp(cast_at))
-    return votes
+        if mine is None:
+            continue
+        rest[(campaign_id, voter_id)] = _Rest(
+            int(count) - len(mine),
+            int(squares) - sum(v[0] * v[0] for v in mine.values()),
+            int(counted) - sum(1 for v in mine.values() if v[1] > 0),
+        )
+    return votes, rest
 
 
 async def _tallies(session: AsyncSession, proposal_ids: list[int]) -> dict[int, Tally]:

@@ -175,8 +175,12 @@ def gather(
     before: Votes,
     after: Votes,
     deltas: Mapping[int, TallyDelta],
+    *,
+    counted_elsewhere: bool = False,
 ) -> None:
-    """Add one voter's change (``record``'s arguments) to a batch's counters."""
+    """Add one voter's change (``record``'s arguments) to a batch's counters. ``before`` and
+    ``after`` may hold only the votes the change touches, ``counted_elsewhere`` telling
+    whether the voter has another vote with a weight (so is a counted voter either way)."""
     change = CounterBatch()
     total = TallyDelta()
     for proposal_id, d in deltas.items():
@@ -185,7 +189,7 @@ def gather(
     if capped(rules):
         for (proposal_id, q), (voters, values) in bin_changes(before, after).items():
             change.bins[(proposal_id, q, slot)] = (campaign_id, voters, values)
-    voters = int(_counted(after)) - int(_counted(before))
+    voters = int(counted_elsewhere or _counted(after)) - int(counted_elsewhere or _counted(before))
     change.campaigns[(campaign_id, slot)] = (voters, total)
     batch.merge(change)
 

@@ -112,14 +112,17 @@ class Sqlite(_Named):
         self.connection = connection
 
     async def fetch(self, sql: str, *args: Any) -> Sequence[Sequence[Any]]:
-        params = [json.dumps(a) if isinstance(a, list) else a for a in args]
-        return await self.connection.execute_fetchall(_sqlite(sql), params)
+        rendered, count = _sqlite(sql)
+        params = [json.dumps(a) if isinstance(a, list) else a for a in args[:count]]
+        return await self.connection.execute_fetchall(rendered, params)
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        await self.connection.executemany(_sqlite(sql), rows)
+        rendered, count = _sqlite(sql)
+        await self.connection.executemany(rendered, [row[:count] for row in rows])
 
     def rows(self, *columns: Sequence[Any]) -> list[Any]:
-        # One JSON parameter in the first column's place; the others' numbers stay bound.
+        # One JSON parameter in the first column's place; the others' numbers stay bound
+        # (to nothing) when a later parameter follows, and are dropped when none does.
         rows = json.dumps([list(row) for row in zip(*columns, strict=True)])
         return [rows, *[None] * (len(columns) - 1)]
 
@@ -156,7 +159,9 @@ def _postgres(sql: str) -> str:
 
 
 @functools.cache
-def _sqlite(sql: str) -> str:
+def _sqlite(sql: str) -> tuple[str, int]:
+    """The statement for sqlite3, and how many parameters it binds (its highest number)."""
+
     def rows(match: re.Match[str]) -> str:
         columns = [c.split(":")[0].strip() for c in match.group(1).split(",")]
         picks = ", ".join(f"json_extract(value, '$[{i}]') AS c{i}" for i in range(len(columns)))
@@ -164,4 +169,5 @@ def _sqlite(sql: str) -> str:
 
     sql = _ROWS.sub(rows, sql)
     sql = _ANY.sub(lambda m: f"IN (SELECT value FROM json_each(${m.group(1)}))", sql)
-    return _PARAM.sub(lambda m: f"?{m.group(1)}", sql)
+    count = max((int(n) for n in _PARAM.findall(sql)), default=0)
+    return _PARAM.sub(lambda m: f"?{m.group(1)}", sql), count
