@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import event
+
 RECIPE_SPEC: dict[str, Any] = {
     "servings": 4,
     "ingredients": [
@@ -127,3 +129,24 @@ async def open_campaign(gql, sign_up, *, members: int = 1, **campaign: Any) -> d
         await join_brand(gql, token=token, brand_id=brand)
         tokens.append(token)
     return {"owner": owner, "brand": brand, "campaign": campaign_id, "members": tokens}
+
+
+class CountStatements:
+    """Counts the SQL statements the app's engines run."""
+
+    def __init__(self, state) -> None:
+        self.count = 0
+        engines = {id(e): e for e in (state.db.engine, state.db.read_engine)}.values()
+        self.engines = [e.sync_engine for e in engines]
+
+    def _seen(self, *_: Any) -> None:
+        self.count += 1
+
+    def __enter__(self) -> CountStatements:
+        for engine in self.engines:
+            event.listen(engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        for engine in self.engines:
+            event.remove(engine, "before_cursor_execute", self._seen)

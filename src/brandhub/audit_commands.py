@@ -179,6 +179,8 @@ def _verify(args: argparse.Namespace, _: Settings) -> int:
     print(f"campaign {report.campaign}: {report.events} events in {report.chains} voter chains")
     if report.sealed:
         print(f"merkle root {report.root}, signed by key {report.key_id} ({report.key_source})")
+    if report.crossings:
+        print(f"ladder: {report.crossings} stage crossings checked against the chains")
     for difference in report.differences:
         print(f"DIFFERENCE: {difference}")
     if report.ok:

@@ -7,12 +7,13 @@ from datetime import timedelta
 
 import pytest
 import rfc8785
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from brandhub.auth.models import Member
 from tests.factories import (
     ERRORS,
     RECIPE_SPEC,
+    CountStatements,
     create_brand,
     create_campaign,
     join_brand,
@@ -554,22 +555,10 @@ class TestQueryCost:
             author { displayName } } credits { displayName } } } } } }"""
 
         async def statements_for(first: int) -> int:
-            count = 0
-
-            def on_execute(*_args) -> None:
-                nonlocal count
-                count += 1
-
-            engines = {state.db.engine.sync_engine, state.db.read_engine.sync_engine}
-            for engine in engines:
-                event.listen(engine, "before_cursor_execute", on_execute)
-            try:
+            with CountStatements(state) as counted:
                 body = await gql(query, {"id": c["campaign"], "first": first}, token=c["owner"])
-            finally:
-                for engine in engines:
-                    event.remove(engine, "before_cursor_execute", on_execute)
             assert len(body["data"]["campaign"]["proposals"]["edges"]) == first
-            return count
+            return counted.count
 
         for i in range(50):
             await submit_proposal(

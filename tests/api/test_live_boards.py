@@ -9,14 +9,20 @@ from typing import Any
 
 import httpx
 from asgi_lifespan import LifespanManager
-from sqlalchemy import event
 
 from brandhub.app import create_app
 from brandhub.schema.relay import decode_id
 from brandhub.voting.live import Snapshot, _Watcher
 from tests.api.live_server import SseSubscription, WsSubscription, serving
 from tests.conftest import make_settings, wipe
-from tests.factories import ERRORS, move_phase, ok, open_campaign, submit_proposal
+from tests.factories import (
+    ERRORS,
+    CountStatements,
+    move_phase,
+    ok,
+    open_campaign,
+    submit_proposal,
+)
 
 BOARD = """subscription($c: ID!) { leaderboard(campaignId: $c, first: 5) {
   rank score proposal { id title } tally { voters } } }"""
@@ -46,27 +52,6 @@ async def vote(gql, token: str, proposal: str, value: int = 1) -> None:
 def scores(result: dict) -> dict[str, float]:
     assert "errors" not in result, result
     return {e["proposal"]["title"]: e["score"] for e in result["data"]["leaderboard"]}
-
-
-class CountStatements:
-    """Counts the SQL statements the app's engines run."""
-
-    def __init__(self, state) -> None:
-        self.count = 0
-        engines = {id(e): e for e in (state.db.engine, state.db.read_engine)}.values()
-        self.engines = [e.sync_engine for e in engines]
-
-    def _seen(self, *_: Any) -> None:
-        self.count += 1
-
-    def __enter__(self) -> CountStatements:
-        for engine in self.engines:
-            event.listen(engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *_: Any) -> None:
-        for engine in self.engines:
-            event.remove(engine, "before_cursor_execute", self._seen)
 
 
 class TestSharedSnapshots:

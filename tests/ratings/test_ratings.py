@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import ERRORS, ok
+from tests.factories import (
+    ERRORS,
+    CountStatements,
+    create_campaign,
+    move_phase,
+    ok,
+    submit_proposal,
+)
+from tests.partners.support import register_partner
 from tests.ratings.support import (
     FULFIL,
     RATE,
@@ -254,3 +262,84 @@ async def test_late_buyer_rates_after_fulfilment(gql, sign_up, state, clock):
     await produce(gql, c)
     await fulfil_all(gql, c)
     assert (await rate(gql, c["members"][3], proposalId=c["proposal"], stars=5))["errors"] == []
+
+
+class TestQueryCost:
+    """A list of products or partners reads ratings once per request, not once per item."""
+
+    async def test_ratings_of_many_proposals_run_a_constant_number_of_statements(
+        self, gql, sign_up, state, product
+    ):
+        c = product
+        for token, stars in ((c["members"][1], 4), (c["members"][2], 2)):
+            assert (await rate(gql, token, proposalId=c["proposal"], stars=stars))["errors"] == []
+        # Proposals of another campaign of the brand: not shipped, so no ratings.
+        other = await create_campaign(gql, token=c["owner"], brand_id=c["brand"])
+        await move_phase(gql, token=c["owner"], campaign_id=other, mutation="openSubmissions")
+        unshipped = [
+            await submit_proposal(gql, token=c["members"][0], campaign_id=other, title=f"S{i}")
+            for i in range(4)
+        ]
+        await state.jobs.drain()
+
+        async def ratings_of(ids: list[str]) -> tuple[int, list]:
+            fields = " ".join(
+                f'p{i}: node(id: "{pid}") {{ ... on Proposal {{ ratings {{ count average }} }} }}'
+                for i, pid in enumerate(ids)
+            )
+            with CountStatements(state) as counted:
+                body = await gql(f"{{ {fields} }}", token=c["owner"])
+            assert "errors" not in body, body
+            return counted.count, [body["data"][f"p{i}"]["ratings"] for i in range(len(ids))]
+
+        for _ in range(2):  # the pool's connections and the owner's principal come first
+            await ratings_of([c["proposal"], *unshipped])
+        few, _ = await ratings_of([c["proposal"], unshipped[0]])
+        many, found = await ratings_of([c["proposal"], *unshipped])
+        assert few == many
+        assert found == [{"count": 2, "average": 3.0}, None, None, None, None]
+
+    async def test_ratings_of_many_partners_run_a_constant_number_of_statements(
+        self, gql, sign_up, state, product
+    ):
+        c = product
+        assert (await rate(gql, c["members"][1], proposalId=c["proposal"], stars=5))["errors"] == []
+        for i in range(3):
+            admin = await sign_up(f"maker{i}@example.com", f"Maker {i}")
+            await register_partner(gql, token=admin, slug=f"maker-x{i}", name=f"Maker X{i}")
+        await state.jobs.drain()
+        query = """query($first: Int!) { partners(first: $first) { edges { node { slug
+          rating { count products } } } } }"""
+
+        async def partners(first: int) -> tuple[int, dict]:
+            with CountStatements(state) as counted:
+                body = await gql(query, {"first": first})
+            assert "errors" not in body, body
+            edges = body["data"]["partners"]["edges"]
+            assert len(edges) == first
+            return counted.count, {e["node"]["slug"]: e["node"]["rating"] for e in edges}
+
+        for _ in range(2):
+            await partners(4)
+        few, _ = await partners(2)
+        many, found = await partners(4)
+        assert few == many
+        assert found[c["partners"][0]["partner"]["slug"]] == {"count": 1, "products": 1}
+        assert sorted(r["count"] for r in found.values()) == [0, 0, 0, 1]
+
+    async def test_two_ratings_in_one_request_each_answer_the_fresh_average(self, gql, product):
+        c = product
+        query = f"""mutation($a: RateProductInput!, $b: RateProductInput!) {{
+          a: rateProduct(input: $a) {{ ratings {{ count average }} {ERRORS} }}
+          b: rateProduct(input: $b) {{ ratings {{ count average }} {ERRORS} }} }}"""
+        body = await gql(
+            query,
+            {
+                "a": {"proposalId": c["proposal"], "stars": 2},
+                "b": {"proposalId": c["proposal"], "stars": 5},
+            },
+            token=c["members"][1],
+        )
+        assert "errors" not in body, body
+        assert body["data"]["a"]["ratings"] == {"count": 1, "average": 2.0}
+        assert body["data"]["b"]["ratings"] == {"count": 1, "average": 5.0}

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import func, select, update
 from standardwebhooks.webhooks import Webhook
 
+from brandhub.community.models import Proposal
+from brandhub.partners.models import Handoff, Partner
+from brandhub.royalties import sales as royalty_sales
 from brandhub.royalties.models import LedgerEntry, LedgerTransaction, RoyaltyRules
-from brandhub.schema.relay import decode_id
+from brandhub.schema.relay import decode_id, to_global_id
 from tests.factories import ERRORS
 from tests.partners.support import Receiver
 from tests.royalties.support import (
     BRAND_STATEMENT,
     CORRECT,
     MEMBER_STATEMENT,
+    REPORT,
     REVERSE,
     member_id,
     report,
@@ -123,6 +131,49 @@ async def test_same_report_twice_is_recorded_once(gql, sign_up, state, clock):
     # A new key is a new report.
     assert (await report(gql, c, key="2026-12"))["errors"] == []
     assert await assert_every_transaction_balances(state) == 2
+
+
+async def test_one_key_on_two_products_at_once_is_a_conflict(gql, sign_up, state, clock):
+    """Each report locks only its own handoff: the key's uniqueness decides the race, and
+    the loser is told CONFLICT (not an internal error)."""
+    c = await shipped_world(gql, sign_up, state, clock)
+    first_pk = decode_id(c["handoff"], "Handoff")
+    async with state.db.unit_of_work() as session:  # the partner's second shipped product
+        first = await session.get(Handoff, first_pk)
+        other = await session.scalar(
+            select(Proposal.id).where(
+                Proposal.campaign_id == first.campaign_id, Proposal.id != first.proposal_id
+            )
+        )
+        copied = first.model_dump(exclude={"id", "proposal_id"})
+        second = Handoff(**copied, proposal_id=other)
+        session.add(second)
+        await session.flush()
+        second_id, partner_pk = to_global_id("Handoff", second.id), first.partner_id
+    november = royalty_sales.Sales(
+        date(2026, 11, 1), date(2026, 11, 30), 200, Decimal("1000.00"), "EUR"
+    )
+    async with state.db.unit_of_work() as session:
+        # Reported on the first product, not yet committed, when the same key comes in for
+        # the second: that one passes its check and waits on the key's unique index.
+        partner = await session.get(Partner, partner_pk)
+        await royalty_sales.report_sales(
+            session,
+            partner=partner,
+            handoff_id=first_pk,
+            idempotency_key="2026-11",
+            sales=november,
+            now=clock.now,
+        )
+        racing = asyncio.create_task(gql(REPORT, {"input": sales(second_id)}, token=c["key"]))
+        await asyncio.sleep(0.5)
+    body = await racing
+    assert "errors" not in body, body
+    payload = body["data"]["reportSales"]
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [
+        ("CONFLICT", ["idempotencyKey"])
+    ]
+    assert await assert_every_transaction_balances(state) == 1
 
 
 async def test_refusals(gql, sign_up, state, clock):

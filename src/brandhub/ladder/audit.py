@@ -1,17 +1,14 @@
 """What the recount checks of a ladder: every recorded stage crossing is justified by the
 supports the vote chains hold at its time, and each climb's stages and deadline add up.
 
-The count at a crossing's time replays the chained events (cast, retract, reweight) with
-``at`` at or before the crossing, with the weights they were cast with (pending: 0) and the
-campaign's ``maxVoterShare`` cap: the same count the live check made.
+The count at a crossing's time is ``ladder.crossings``'s, shared with ``brandhub verify``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
-from fractions import Fraction
-from typing import Any
+from datetime import timedelta
+from itertools import groupby
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,55 +16,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from brandhub.community.campaigns import rules_of
 from brandhub.community.models import Campaign
 from brandhub.ladder import events
+from brandhub.ladder.crossings import Crossing, CrossingCheck
 from brandhub.ladder.models import LadderEvent, LadderProposal, LadderStatus
 from brandhub.ladder.rules import Ladder
 from brandhub.ladder.service import ladder_of
-from brandhub.voting import counters, scoring
-from brandhub.voting.methods import VotingMethod
+from brandhub.voting import scoring
 from brandhub.voting.models import VoteEvent
-
-
-def _support_at(
-    chains: dict[int, list[tuple[datetime, dict[str, Any]]]],
-    proposal_id: int,
-    at: datetime,
-    share: Fraction | None,
-) -> Fraction:
-    bins: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
-    for log in chains.values():
-        vote: tuple[int, float] | None = None
-        for when, payload in log:
-            if when > at:
-                break
-            match payload.get("type"):
-                case "vote.cast" if payload.get("proposal") == proposal_id:
-                    vote = (payload["value"], payload["weight"])
-                case "vote.retracted" if payload.get("proposal") == proposal_id:
-                    vote = None
-                case "vote.reweighted" if vote is not None:
-                    vote = (vote[0], payload["weight"])
-        if vote is not None and scoring.quanta(vote[1]) > 0:
-            q = scoring.quanta(vote[1])
-            voters, values = bins[q]
-            bins[q] = (voters + 1, values + vote[0])
-    support = scoring.Support(
-        sum(q * n for q, (n, _) in bins.items()),
-        sum(q * v for q, (_, v) in bins.items()),
-        dict(bins),
-    )
-    weight, value = scoring.capped(support, share)
-    return scoring.score_of(VotingMethod.APPROVAL, weight, value)
 
 
 def _check_climb(
     ladder: Ladder, climb: LadderProposal, crossings: list[LadderEvent], where: str
 ) -> list[str]:
-    problems: list[str] = []
-    stages = [e.stage for e in crossings]
-    if stages != list(range(1, len(stages) + 1)):
-        problems.append(f"{where}: stages crossed {stages}, not 1, 2, … each once")
-    if climb.stage != len(stages):
-        problems.append(f"{where}: at stage {climb.stage} but {len(stages)} crossings recorded")
+    problems: list[str] = []  # the crossings' order and support: CrossingCheck
+    if climb.stage != len(crossings):
+        problems.append(f"{where}: at stage {climb.stage} but {len(crossings)} crossings recorded")
     expected = climb.started_at + timedelta(days=ladder.initial_days)
     for stage in ladder.stages[: min(climb.stage, ladder.last)]:
         expected += timedelta(days=stage.extension_days or 0)
@@ -105,30 +67,26 @@ async def check_ladder(session: AsyncSession, campaign: Campaign) -> list[str]:
         .order_by(LadderEvent.proposal_id, LadderEvent.sequence)
     ):
         crossings[event.proposal_id].append(event)
-    chains: dict[int, list[tuple[datetime, dict[str, Any]]]] = defaultdict(list)
+    share = scoring.voter_share(rules_of(campaign))
+    check = CrossingCheck(
+        ladder,
+        [
+            Crossing(proposal, event.stage, event.at)
+            for proposal, found in crossings.items()
+            for event in found
+        ],
+        share,
+    )
     if crossings:
         rows = await session.execute(
             select(VoteEvent.voter_id, VoteEvent.at, VoteEvent.payload)
             .where(VoteEvent.campaign_id == campaign.id)
             .order_by(VoteEvent.voter_id, VoteEvent.seq)
         )
-        for voter_id, at, payload in rows:
-            chains[voter_id].append((at, payload))
-    rules = rules_of(campaign)
-    share = scoring.exact_decimal(rules.max_voter_share or 1) if counters.capped(rules) else None
+        for _, chain in groupby(rows, key=lambda row: row[0]):
+            check.add_chain((at, payload) for _, at, payload in chain)
     problems: list[str] = []
     for climb in climbs:
         where = f"ladder of proposal {climb.proposal_id}"
-        found = crossings.get(climb.proposal_id, [])
-        problems.extend(_check_climb(ladder, climb, found, where))
-        for event in found:
-            if not 1 <= event.stage <= ladder.last:
-                continue
-            threshold = ladder.stages[event.stage - 1].supporters
-            counted = _support_at(chains, climb.proposal_id, event.at, share)
-            if counted < threshold:
-                problems.append(
-                    f"{where}: stage {event.stage} recorded at {event.at.isoformat()} needs "
-                    f"{threshold} supporters; the vote chains count {scoring.text(counted)} then"
-                )
-    return problems
+        problems.extend(_check_climb(ladder, climb, crossings.get(climb.proposal_id, []), where))
+    return problems + check.problems()

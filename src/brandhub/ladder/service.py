@@ -152,13 +152,22 @@ async def open_ladder(session: AsyncSession, campaign: Campaign, now: datetime) 
 async def supporters_of(session: AsyncSession, campaign: Campaign, proposal_id: int) -> Fraction:
     """A proposal's counted support, exactly as the leaderboard scores it: Σ weight, pending
     voters at 0, each voter capped at ``maxVoterShare``."""
-    rules = rules_of(campaign)
     tally = await counters.proposal_tally(session, proposal_id)
     bins: dict[int, tuple[int, int]] | None = None
-    share: Fraction | None = None
-    if counters.capped(rules):
+    if counters.capped(rules_of(campaign)):
         assert campaign.id is not None
         bins = (await counters.proposal_bins(session, campaign.id, proposal_id)).get(proposal_id)
+    return support_from(campaign, tally, bins)
+
+
+def support_from(
+    campaign: Campaign, tally: Tally, bins: dict[int, tuple[int, int]] | None
+) -> Fraction:
+    """``supporters_of`` from a proposal's tally and (for a capped campaign) its weight
+    histogram, already read."""
+    rules = rules_of(campaign)
+    share: Fraction | None = None
+    if counters.capped(rules):
         share = scoring.exact_decimal(rules.max_voter_share or 1)
     weight, value = scoring.capped(scoring.Support.of_tally(tally, bins), share)
     return scoring.score_of(VotingMethod.APPROVAL, weight, value)

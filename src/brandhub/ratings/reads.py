@@ -24,6 +24,37 @@ async def summary(
     return summarize({stars: n for stars, n in await session.execute(query)})
 
 
+async def summaries(
+    session: AsyncSession,
+    *,
+    handoff_ids: Sequence[int] = (),
+    partner_ids: Sequence[int] = (),
+) -> dict[int, RatingSummary]:
+    """``summary`` of several products (by handoff id) or partners (by partner id), keyed by
+    the ids asked for (an unrated one has an empty summary)."""
+    key = ProductRating.handoff_id if handoff_ids else ProductRating.partner_id
+    ids = list(handoff_ids or partner_ids)
+    counts: dict[int, dict[int, int]] = {i: {} for i in ids}
+    rows = await session.execute(
+        select(key, ProductRating.stars, func.count())
+        .where(key.in_(ids))
+        .group_by(key, ProductRating.stars)
+    )
+    for owner, stars, n in rows:
+        counts[owner][stars] = n
+    return {i: summarize(c) for i, c in counts.items()}
+
+
+async def rated_products_of(session: AsyncSession, partner_ids: Sequence[int]) -> dict[int, int]:
+    """``rated_products`` of several partners."""
+    rows = await session.execute(
+        select(ProductRating.partner_id, func.count(func.distinct(ProductRating.handoff_id)))
+        .where(ProductRating.partner_id.in_(list(partner_ids)))
+        .group_by(ProductRating.partner_id)
+    )
+    return {pid: int(n) for pid, n in rows}
+
+
 async def rated_products(session: AsyncSession, partner_id: int) -> int:
     """How many of a partner's products have at least one rating."""
     return int(

@@ -8,6 +8,7 @@ withheld, its stars still count (hiding a bad review must not lift the product's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -35,6 +36,18 @@ async def shipped_handoff(session: AsyncSession, proposal_id: int) -> Handoff | 
         .order_by(Handoff.id)
         .limit(1)
     )
+
+
+async def shipped_handoffs(
+    session: AsyncSession, proposal_ids: Sequence[int]
+) -> dict[int, Handoff]:
+    """``shipped_handoff`` of several proposals, by proposal id (those that shipped)."""
+    rows = await session.scalars(
+        select(Handoff)
+        .where(Handoff.proposal_id.in_(proposal_ids), Handoff.status == HandoffStatus.SHIPPED)
+        .order_by(Handoff.id.desc())
+    )
+    return {row.proposal_id: row for row in rows}  # the lowest id wins: it comes last
 
 
 async def buyer_status(session: AsyncSession, *, proposal_id: int, member_id: int) -> str:

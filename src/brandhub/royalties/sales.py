@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from brandhub.errors import DomainError, InvalidInput, ManyErrors, NotFound
@@ -193,18 +194,9 @@ async def report_sales(
     handoff = await partner_handoff(session, partner=partner, handoff_id=handoff_id, lock=True)
     assert handoff.id is not None
     print_ = fingerprint(handoff.id, sales, net_minor)
-    existing = await session.scalar(
-        select(SalesReport).where(
-            SalesReport.partner_id == partner.id, SalesReport.idempotency_key == idempotency_key
-        )
-    )
+    existing = await _reported(session, partner.id, idempotency_key)
     if existing is not None:
-        if existing.fingerprint == print_ and existing.corrects_id == corrects_id:
-            return existing
-        raise Conflict(
-            "This idempotencyKey was already used for a different report; use a new key.",
-            field=["idempotencyKey"],
-        )
+        return _same_report(existing, print_, corrects_id)
     if handoff.status != HandoffStatus.SHIPPED:
         raise InvalidTransition(
             f"Sales are reported once the product has SHIPPED; this handoff is {handoff.status}.",
@@ -224,11 +216,38 @@ async def report_sales(
         corrects_id=corrects_id,
         created_at=now,
     )
-    session.add(report)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            session.add(report)
+            await session.flush()
+    except IntegrityError:
+        # The same key, reported at the same instant for another of the partner's handoffs
+        # (each report locks only its own handoff): it committed first.
+        existing = await _reported(session, partner.id, idempotency_key)
+        if existing is None:
+            raise
+        return _same_report(existing, print_, corrects_id)
     await _accrue(session, handoff=handoff, partner=partner, report=report, now=now)
     await session.flush()
     return report
+
+
+async def _reported(session: AsyncSession, partner_id: int, key: str) -> SalesReport | None:
+    return await session.scalar(
+        select(SalesReport).where(
+            SalesReport.partner_id == partner_id, SalesReport.idempotency_key == key
+        )
+    )
+
+
+def _same_report(existing: SalesReport, print_: str, corrects_id: int | None) -> SalesReport:
+    """The report already recorded under this key, if it is this one; CONFLICT otherwise."""
+    if existing.fingerprint == print_ and existing.corrects_id == corrects_id:
+        return existing
+    raise Conflict(
+        "This idempotencyKey was already used for a different report; use a new key.",
+        field=["idempotencyKey"],
+    )
 
 
 async def _partner_report(

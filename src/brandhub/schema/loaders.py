@@ -17,12 +17,19 @@ from brandhub.voting.methods import Tally
 
 def by_id_loader(db: Database, model: Any) -> DataLoader[int, Any]:
     """Load rows of one model by primary key, in one query per batch."""
+    return by_key_loader(db, model.id)
 
-    async def load(ids: Sequence[int]) -> list[Any]:
+
+def by_key_loader(db: Database, column: Any) -> DataLoader[Any, Any]:
+    """Load the row of ``column``'s model whose ``column`` (unique) is each key, in one query
+    per batch; None where there is none."""
+    model, name = column.class_, column.key
+
+    async def load(keys: Sequence[Any]) -> list[Any]:
         async with db.read() as session:
-            rows = (await session.scalars(select(model).where(model.id.in_(ids)))).all()
-        found = {row.id: row for row in rows}
-        return [found.get(i) for i in ids]
+            rows = (await session.scalars(select(model).where(column.in_(keys)))).all()
+        found = {getattr(row, name): row for row in rows}
+        return [found.get(key) for key in keys]
 
     return DataLoader(load_fn=load)
 

@@ -1,9 +1,10 @@
 """The audit file: one RFC 8785 JSON object per line (NDJSON), described in
 docs/audit-format.md. Pure: building lines, and reading them back into typed parts.
 
-Lines, in this order: the header (campaign and rules), one line per candidate, every
-event exactly as hashed (chains in ascending pseudonym order, each chain in seq order),
-then, once the campaign is closed, the stored result and the signed seal.
+Lines, in this order: the header (campaign and rules), one line per candidate, for a ladder
+campaign its stages and recorded stage crossings, every event exactly as hashed (chains in
+ascending pseudonym order, each chain in seq order), then, once the campaign is closed, the
+stored result and the signed seal.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from brandhub.voting.canonical import canonical
+from brandhub.ladder.crossings import Crossing
+from brandhub.ladder.rules import Ladder, Stage
+from brandhub.voting.canonical import canonical, parse_timestamp
 from brandhub.voting.methods import InvalidVotingRules, VotingRules
 
 FORMAT = "brandhub.audit"
@@ -37,6 +40,9 @@ MEMBERS = {
         "weightQuantum",
     },
     "candidate": {"kind", "id", "globalId", "title", "specDigest", "status", "firstRevisionAt"},
+    "ladder": {"kind", "initialDays", "stages", "crossings"},
+    "stage": {"supporters", "extensionDays"},
+    "crossing": {"proposal", "stage", "at"},
     "event": {"kind", "payload", "prev", "hash"},
     "result": {"kind", "result"},
     "seal": {"kind", "statement", "signature", "keyId", "algorithm", "publicKey"},
@@ -70,6 +76,12 @@ def header_line(setup: dict[str, Any]) -> str:
 def candidate_line(candidate: dict[str, Any]) -> str:
     """A proposal of the campaign, counted or not (its status says)."""
     return line({"kind": "candidate", **candidate})
+
+
+def ladder_line(ladder: dict[str, Any]) -> str:
+    """A ladder campaign's stages and every stage crossing recorded (proposal, stage, time),
+    as the setup document holds them."""
+    return line({"kind": "ladder", **ladder})
 
 
 def event_line(payload: dict[str, Any], prev_hash: str, hash_: str) -> str:
@@ -153,6 +165,41 @@ def read_candidate(value: dict[str, Any], number: int) -> dict[str, Any]:
     return {k: v for k, v in value.items() if k != "kind"}
 
 
-def setup_of(header: Header, candidates: list[dict[str, Any]]) -> dict[str, Any]:
-    """The setup document whose digest the seal signs."""
-    return {"campaign": header.campaign, "rules": header.rules_document, "candidates": candidates}
+def read_ladder(value: dict[str, Any], number: int) -> tuple[Ladder, list[Crossing]]:
+    """The ladder line, checked (``setup_of`` takes it as it is)."""
+    members(value, "ladder", number)
+    initial_days = _need(value, "initialDays", int, number)
+    stages = []
+    for stage in _need(value, "stages", list, number):
+        if not isinstance(stage, dict):
+            raise MalformedAudit(f"line {number}: a stage is not an object")
+        members(stage, "stage", number)
+        extension = stage["extensionDays"]
+        if extension is not None:
+            _need(stage, "extensionDays", int, number)
+        stages.append(Stage(_need(stage, "supporters", int, number), extension))
+    crossings = []
+    for crossing in _need(value, "crossings", list, number):
+        if not isinstance(crossing, dict):
+            raise MalformedAudit(f"line {number}: a crossing is not an object")
+        members(crossing, "crossing", number)
+        try:
+            at = parse_timestamp(crossing["at"])
+        except ValueError as error:
+            raise MalformedAudit(f"line {number}: {error}") from None
+        crossings.append(
+            Crossing(
+                _need(crossing, "proposal", int, number), _need(crossing, "stage", int, number), at
+            )
+        )
+    return Ladder(initial_days, tuple(stages)), crossings
+
+
+def setup_of(
+    header: Header, candidates: list[dict[str, Any]], ladder: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The setup document whose digest the seal signs (with a ladder line, its ladder)."""
+    setup = {"campaign": header.campaign, "rules": header.rules_document, "candidates": candidates}
+    if ladder is not None:
+        setup["ladder"] = {k: v for k, v in ladder.items() if k != "kind"}
+    return setup

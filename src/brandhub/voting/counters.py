@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from brandhub.community.models import Proposal, ProposalStatus
 from brandhub.voting import statements
 from brandhub.voting.driver import driver_of
-from brandhub.voting.methods import Tally, TallyDelta, VotingMethod, VotingRules
+from brandhub.voting.methods import Tally, TallyDelta, VotingRules
 from brandhub.voting.models import TALLY_SLOTS, CampaignSlot, TallyBin, TallySlot
-from brandhub.voting.scoring import quanta
+from brandhub.voting.scoring import quanta, voter_share
 
 # Proposals that take part in the result (and the live ranking).
 LISTED = (ProposalStatus.ACTIVE, ProposalStatus.SHORTLISTED, ProposalStatus.WINNER)
@@ -23,7 +23,7 @@ Votes = Mapping[int, tuple[int, float]]
 
 def capped(rules: VotingRules) -> bool:
     """True when the campaign keeps weight histograms (a capped voter share)."""
-    return rules.max_voter_share is not None and rules.method is not VotingMethod.RANKED
+    return voter_share(rules) is not None
 
 
 def _counted(votes: Votes) -> bool:

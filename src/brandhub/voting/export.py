@@ -58,6 +58,8 @@ async def lines(session: AsyncSession, campaign_id: int) -> AsyncIterator[str]:
     yield audit.header_line(setup)
     for candidate in setup["candidates"]:
         yield audit.candidate_line(candidate)
+    if "ladder" in setup:
+        yield audit.ladder_line(setup["ladder"])
     pseudonym = VoterChain.pseudonym
     if session.get_bind().dialect.name == "postgresql":
         pseudonym = pseudonym.collate("C")

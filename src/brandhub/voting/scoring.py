@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
 
-from brandhub.voting.methods import Tally, VotingMethod
+from brandhub.voting.methods import Tally, VotingMethod, VotingRules
 
 QUANTA_PER_WEIGHT = 1024
 # Proposal -> {weight in quanta: (voters, Σ value)}: votes of one weight are counted together.
@@ -37,6 +37,14 @@ def exact_decimal(number: float | int) -> Fraction:
     if isinstance(number, bool) or not math.isfinite(number):
         raise ValueError(f"not a finite number: {number!r}")
     return Fraction(repr(number)) if isinstance(number, float) else Fraction(number)
+
+
+def voter_share(rules: VotingRules) -> Fraction | None:
+    """The exact ``maxVoterShare`` when a voter's share is capped (never for RANKED), else
+    None."""
+    if rules.max_voter_share is None or rules.method is VotingMethod.RANKED:
+        return None
+    return exact_decimal(rules.max_voter_share)
 
 
 def text(value: Fraction) -> str:

@@ -39,7 +39,8 @@ def rules_document(rules: VotingRules) -> dict[str, Any]:
 async def setup_document(
     session: AsyncSession, campaign: Campaign, rules: VotingRules
 ) -> dict[str, Any]:
-    """The campaign, its rules and every proposal with its status and tie-break data."""
+    """The campaign, its rules and every proposal with its status and tie-break data; for a
+    ladder campaign also its stages and every stage crossing."""
     assert campaign.id is not None
     proposals = await session.execute(
         select(
@@ -48,7 +49,7 @@ async def setup_document(
         .where(Proposal.campaign_id == campaign.id)
         .order_by(Proposal.id)
     )
-    return {
+    document: dict[str, Any] = {
         "campaign": {
             "id": global_id("Campaign", campaign.id),
             "pk": campaign.id,
@@ -66,6 +67,33 @@ async def setup_document(
                 "firstRevisionAt": timestamp(created_at),
             }
             for pid, title, digest, status, created_at in proposals
+        ],
+    }
+    ladder = await ladder_document(session, campaign.id)
+    if ladder is not None:
+        document["ladder"] = ladder
+    return document
+
+
+async def ladder_document(session: AsyncSession, campaign_id: int) -> dict[str, Any] | None:
+    """A ladder campaign's stages and recorded crossings (None for a fixed voting window)."""
+    from brandhub.ladder import events
+    from brandhub.ladder.models import LadderEvent
+    from brandhub.ladder.service import ladder_of
+
+    ladder = await ladder_of(session, campaign_id)
+    if ladder is None:
+        return None
+    rows = await session.execute(
+        select(LadderEvent.proposal_id, LadderEvent.stage, LadderEvent.at)
+        .where(LadderEvent.campaign_id == campaign_id, LadderEvent.type == events.STAGE_REACHED)
+        .order_by(LadderEvent.proposal_id, LadderEvent.sequence)
+    )
+    return {
+        "initialDays": ladder.initial_days,
+        "stages": ladder.to_json(),
+        "crossings": [
+            {"proposal": p, "stage": stage, "at": timestamp(at)} for p, stage, at in rows
         ],
     }
 

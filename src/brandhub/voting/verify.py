@@ -2,18 +2,21 @@
 
 Every chain link, the Merkle root against the signed statement, the statement's signature,
 the digests of setup and result, and a replay of the count with the same pure functions
-the server uses, compared with the stored result.
+the server uses, compared with the stored result; for a ladder campaign, every recorded
+stage crossing against the support the chains held at its time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from brandhub.voting import audit, seal
+from brandhub.ladder.crossings import CrossingCheck
+from brandhub.voting import audit, scoring, seal
 from brandhub.voting.audit import MalformedAudit
-from brandhub.voting.canonical import b64url, digest, from_b64url
+from brandhub.voting.canonical import b64url, digest, from_b64url, parse_timestamp
 from brandhub.voting.replay import ChainReplay
 from brandhub.voting.results import Count, ranking_rows
 
@@ -31,6 +34,7 @@ class Verification:
     key_id: str = ""
     key_source: str = ""
     sealed: bool = False
+    crossings: int = 0  # a ladder's recorded stage crossings, each checked
     differences: list[str] = field(default_factory=list)
 
     @property
@@ -42,10 +46,18 @@ class _Chains:
     """Replays chains as they stream by (contiguous, ascending pseudonyms) into the count
     and the tree; memory stays O(proposals + chains / BLOCK_SIZE)."""
 
-    def __init__(self, header: audit.Header, count: Count, report: Verification) -> None:
+    def __init__(
+        self,
+        header: audit.Header,
+        count: Count,
+        report: Verification,
+        crossings: CrossingCheck | None = None,
+    ) -> None:
         self.header, self.count, self.report = header, count, report
         self.tree = seal.TreeBuilder()
         self.current: ChainReplay | None = None
+        self.crossings = crossings
+        self.log: list[tuple[datetime, dict[str, Any]]] = []  # what the crossings need
 
     def add(self, value: dict[str, Any], number: int) -> None:
         payload = value.get("payload")
@@ -63,6 +75,8 @@ class _Chains:
         if isinstance(payload, dict) and payload.get("v") != EVENT_VERSION:
             self.report.differences.append(f"line {number}: event version is not 2")
         self.report.events += 1
+        if self.crossings is not None and isinstance(payload, dict):
+            self._keep_for_crossings(payload, number)
         self.report.differences.extend(
             self.current.apply(
                 payload,
@@ -74,8 +88,23 @@ class _Chains:
             )
         )
 
+    def _keep_for_crossings(self, payload: dict[str, Any], number: int) -> None:
+        assert self.crossings is not None
+        kind = payload.get("type")
+        if kind == "vote.reweighted" or (
+            kind in ("vote.cast", "vote.retracted")
+            and self.crossings.wants(payload.get("proposal"))
+        ):
+            try:
+                self.log.append((parse_timestamp(payload.get("at")), payload))  # type: ignore[arg-type]
+            except ValueError:
+                self.report.differences.append(f"line {number}: the event's time is unreadable")
+
     def finish(self) -> None:
         log, self.current = self.current, None
+        if self.crossings is not None and self.log:
+            self.crossings.add_chain(self.log)
+        self.log = []
         if log is None:
             return
         for proposal, (value, weight) in log.votes.items():
@@ -199,6 +228,8 @@ def verify(
     report.campaign = str(header.campaign.get("id"))
     candidates: list[dict[str, Any]] = []
     chains: _Chains | None = None
+    crossings: CrossingCheck | None = None
+    ladder_value: dict[str, Any] | None = None
     result: dict[str, Any] | None = None
     seal_value: dict[str, Any] | None = None
     for number, text in numbered:
@@ -206,8 +237,19 @@ def verify(
         kind = value["kind"]
         if seal_value is not None:
             raise MalformedAudit(f"line {number}: nothing may follow the seal")
-        if kind == "candidate" and chains is None and result is None:
+        if kind == "candidate" and chains is None and crossings is None and result is None:
             candidates.append(audit.read_candidate(value, number))
+        elif kind == "ladder" and chains is None and crossings is None and result is None:
+            ladder, recorded = audit.read_ladder(value, number)
+            ladder_value = value
+            crossings = CrossingCheck(ladder, recorded, scoring.voter_share(header.rules))
+            known = {c["id"] for c in candidates}
+            for crossing in recorded:
+                if crossing.proposal not in known:
+                    report.differences.append(
+                        f"line {number}: a crossing names proposal {crossing.proposal}, "
+                        "not a candidate"
+                    )
         elif kind == "event" and result is None:
             audit.members(value, "event", number)
             if chains is None:
@@ -216,7 +258,7 @@ def verify(
                     for c in candidates
                     if c["status"] in audit.COUNTED
                 }
-                chains = _Chains(header, Count(header.rules, counted), report)
+                chains = _Chains(header, Count(header.rules, counted), report, crossings)
             chains.add(value, number)
         elif kind == "result" and result is None:
             result = audit.members(value, "result", number).get("result")
@@ -230,8 +272,11 @@ def verify(
         counted = {
             c["id"]: c["firstRevisionAt"] for c in candidates if c["status"] in audit.COUNTED
         }
-        chains = _Chains(header, Count(header.rules, counted), report)
+        chains = _Chains(header, Count(header.rules, counted), report, crossings)
     chains.finish()
+    if crossings is not None:
+        report.crossings = len(crossings.crossings)
+        report.differences.extend(crossings.problems())
     if result is not None:
         _check_result(result, chains.count, report)
     tree = chains.tree.tree()
@@ -242,7 +287,7 @@ def verify(
     _check_seal(
         seal_value,
         header=header,
-        setup=audit.setup_of(header, candidates),
+        setup=audit.setup_of(header, candidates, ladder_value),
         result=result,
         tree=tree,
         keys=keys,

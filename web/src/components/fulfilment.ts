@@ -32,7 +32,7 @@ class Fulfilment extends Panel<Pledges> {
       const payload = (await session.api.mutate(FulfilPledgesDocument, { input: { handoffId: this.handoff, ...input } })).fulfilPledges;
       if (!payload.errors.length) this.chosen.clear();
       return payload;
-    }, tr('fulfil.done'));
+    }, undefined, tr('fulfil.done'));
   }
 
   protected view(h: Pledges) {

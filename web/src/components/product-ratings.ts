@@ -44,7 +44,7 @@ class ProductRatings extends Panel<Data> {
       this.drafted = false;
       this.submit(async () => (await session.api.mutate(RateProductDocument, {
         input: { proposalId: data.id, stars: this.stars, review: this.review },
-      })).rateProduct, mine ? tr('rating.updated') : tr('rating.thanks'));
+      })).rateProduct, undefined, mine ? tr('rating.updated') : tr('rating.thanks'));
     }}>
       <fieldset class="stars" aria-describedby="stars-error">
         <legend>${mine ? tr('rating.yours') : tr('rating.rate')}</legend>

@@ -114,5 +114,6 @@ class RatingsMutation:
             return RatingPayload(errors=errors)
         proposal = await info.context.loaders.proposal.load(row.proposal_id)
         return RatingPayload(
-            rating=RatingType.from_row(row), ratings=await product_ratings(info, proposal)
+            rating=RatingType.from_row(row),
+            ratings=await product_ratings(info, proposal, fresh=True),
         )

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from brandhub.community.models import Proposal
+from brandhub.db import Database
+from brandhub.partners.models import Handoff
 from brandhub.ratings import outcomes, reads, reputation, scores
 from brandhub.ratings.models import ProductRating
-from brandhub.ratings.service import buyer_status, shipped_handoff
+from brandhub.ratings.service import buyer_status, shipped_handoff, shipped_handoffs
 from brandhub.schema.auth.types import MemberType
 from brandhub.schema.community.types import load_member, moderates, visible_proposal
 from brandhub.schema.context import Context
@@ -177,16 +180,24 @@ def _summary_fields(summary: scores.RatingSummary) -> dict:
 
 
 async def product_ratings(
-    info: Info[Context, None], proposal: Proposal
+    info: Info[Context, None], proposal: Proposal, *, fresh: bool = False
 ) -> ProductRatingsType | None:
-    """A proposal's product ratings; null until its product shipped."""
+    """A proposal's product ratings; null until its product shipped. Read through the
+    request's DataLoaders (a board lists many proposals), or ``fresh`` after a change."""
     assert proposal.id is not None
-    async with info.context.db.read() as session:
-        handoff = await shipped_handoff(session, proposal.id)
-        if handoff is None:
-            return None
-        assert handoff.id is not None
-        summary = await reads.summary(session, handoff_id=handoff.id)
+    if fresh:
+        async with info.context.db.read() as session:
+            handoff = await shipped_handoff(session, proposal.id)
+            summary = await reads.summary(session, handoff_id=handoff.id) if handoff else None
+    else:
+        loaders = info.context.loaders
+        handoff = await loaders.get("shipped_handoff", _shipped_loader).load(proposal.id)
+        summary = None
+        if handoff is not None:
+            summary = await loaders.get("product_rating", _product_summary_loader).load(handoff.id)
+    if handoff is None or summary is None:
+        return None
+    assert handoff.id is not None
     return ProductRatingsType(
         **_summary_fields(summary),
         prior_mean=scores.PRIOR_MEAN,
@@ -198,10 +209,38 @@ async def product_ratings(
 
 async def partner_rating(info: Info[Context, None], partner_pk: int) -> PartnerRatingType:
     """A partner's rating across every product it shipped."""
-    async with info.context.db.read() as session:
-        summary = await reads.summary(session, partner_id=partner_pk)
-        products = await reads.rated_products(session, partner_pk)
+    summary, products = await info.context.loaders.get(
+        "partner_rating", _partner_summary_loader
+    ).load(partner_pk)
     return PartnerRatingType(**_summary_fields(summary), products=products)
+
+
+def _shipped_loader(db: Database) -> DataLoader[int, Handoff | None]:
+    async def load(proposal_ids: Sequence[int]) -> list[Handoff | None]:
+        async with db.read() as session:
+            found = await shipped_handoffs(session, proposal_ids)
+        return [found.get(pid) for pid in proposal_ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _product_summary_loader(db: Database) -> DataLoader[int, scores.RatingSummary]:
+    async def load(handoff_ids: Sequence[int]) -> list[scores.RatingSummary]:
+        async with db.read() as session:
+            found = await reads.summaries(session, handoff_ids=handoff_ids)
+        return [found[h] for h in handoff_ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _partner_summary_loader(db: Database) -> DataLoader[int, tuple[scores.RatingSummary, int]]:
+    async def load(partner_ids: Sequence[int]) -> list[tuple[scores.RatingSummary, int]]:
+        async with db.read() as session:
+            found = await reads.summaries(session, partner_ids=partner_ids)
+            products = await reads.rated_products_of(session, partner_ids)
+        return [(found[p], products.get(p, 0)) for p in partner_ids]
+
+    return DataLoader(load_fn=load)
 
 
 async def member_reputation(info: Info[Context, None], member_pk: int) -> ReputationType:
