@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_cast_vote.py [--database postgresql|sqlite] [--workers 1]
         [--voters 200] [--proposals 1000] [--requests 4000] [--rounds 2] [--concurrency 32]
-        [--profile-requests 600] [--redis]
+        [--latency-requests 3000] [--latency-rate R] [--profile-requests 600] [--redis]
 
 Both servers run as uvicorn subprocesses with the same settings (``--workers`` processes,
 uvloop, httptools, no access log) on one scratch database — PostgreSQL (the bare side on
@@ -12,7 +12,16 @@ APPROVAL campaign of ``--proposals`` proposals. Both sides get the same schedule
 (voter, proposal) pairs, every pair a new vote, voters interleaved; the rounds alternate
 sides so that database growth favours neither. Targets: brandhub ≥ 0.3× the bare
 endpoint's throughput, its p99 latency ≤ 3× the bare p99, each server process's peak RSS
-≤ 150 MiB. Then a short burst against brandhub under cProfile shows where
+≤ 150 MiB.
+
+Closed-loop (``--concurrency`` clients, each sending its next request when answered), the
+p99 ratio is about the inverse of the throughput ratio times the tails' spread (Little's
+law: at equal concurrency the slower server's requests wait longer in its queue). So the
+latency target is also measured **open-loop**: both sides driven at the same fixed offered
+rate (``--latency-rate``, by default half of castVote's closed-loop throughput just
+measured), ``--latency-requests`` each, latencies from each request's scheduled time.
+
+Then a short burst against brandhub under cProfile shows where
 its time goes and how many SQL statements one castVote sends. The campaign is recounted
 at the end (the hash chain and tallies must match), and the database dropped.
 """
@@ -72,6 +81,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--workers", type=int, default=1, help="processes per server")
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--latency-requests", type=int, default=3000, help="open-loop, per side (0: none)"
+    )
+    parser.add_argument(
+        "--latency-rate",
+        type=float,
+        default=0.0,
+        help="open-loop offered rate, req/s (0: half of castVote's closed-loop rate)",
+    )
     parser.add_argument("--profile-requests", type=int, default=600, help="0: no profile")
     parser.add_argument("--redis", action="store_true", help="brandhub with Redis (pub/sub)")
     parser.add_argument("--seed", type=int, default=1)
@@ -187,6 +205,59 @@ async def measure(
     return merge(app_runs), merge(bare_runs)
 
 
+async def open_loop(
+    app: Server,
+    bare: Server,
+    app_reqs: list[bytes],
+    bare_reqs: list[bytes],
+    rate: float,
+    args: argparse.Namespace,
+) -> tuple[LoadResult, LoadResult]:
+    """Both sides at the same offered rate, in two alternating halves; (brandhub, bare)."""
+    half = len(app_reqs) // 2
+    app_runs: list[LoadResult] = []
+    bare_runs: list[LoadResult] = []
+    for r, chunk in enumerate((slice(0, half), slice(half, len(app_reqs)))):
+        sides = [(app, app_reqs, app_runs), (bare, bare_reqs, bare_runs)]
+        for server, reqs, runs in sides if r % 2 == 0 else sides[::-1]:
+            runs.append(
+                await observed_load(
+                    server, reqs[chunk], concurrency=0, dsn=args.dsn, check=vote_ok, rate=rate
+                )
+            )
+    return merge(app_runs), merge(bare_runs)
+
+
+def report_open_loop(app: LoadResult, bare: LoadResult, rate: float) -> None:
+    """The open-loop latency table and the p99 ratio against the target."""
+    print(
+        f"\nopen loop: both sides offered {rate:,.0f} req/s (fixed intervals), "
+        f"{len(app.latencies)} requests per side, latency from each request's scheduled time"
+    )
+    rows = [
+        (
+            name,
+            r.rate,
+            ms(percentile(r.latencies, 50)),
+            ms(percentile(r.latencies, 99)),
+            ms(max(r.latencies)),
+            r.failures,
+            ms(r.server_cpu / len(r.latencies)),
+        )
+        for name, r in (("bare", bare), ("brandhub castVote", app))
+    ]
+    print_table(
+        ["server", "achieved req/s", "p50 ms", "p99 ms", "max ms", "fail", "server cpu ms/req"],
+        rows,
+    )
+    p50 = percentile(app.latencies, 50) / percentile(bare.latencies, 50)
+    p99 = percentile(app.latencies, 99) / percentile(bare.latencies, 99)
+    verdict = "met" if p99 <= 3 else "MISSED"
+    print(
+        f"open-loop ratio brandhub/bare: p50 {p50:.2f}x, p99 {p99:.2f}x (target <= 3x: {verdict})"
+    )
+
+
 def report(app: LoadResult, bare: LoadResult, args: argparse.Namespace) -> None:
     """The comparison table and the ratio against the target."""
     print(
@@ -299,14 +370,23 @@ def main() -> None:
             ) as bare_server,
         ):
             app_c, bare_c, members = run(seed(server.base, db, args))
-            total = args.warmup + args.requests + args.profile_requests
+            measured = args.warmup + args.requests
+            total = measured + args.latency_requests + args.profile_requests
             pairs = schedule(args.voters, args.proposals, total, rng)
             app_reqs = castvote_requests(app_c, members, pairs)
             bare_reqs = bare_requests(bare_c, members, pairs)
             app, bare = run(measure(server, bare_server, app_reqs, bare_reqs, args))
+            if args.latency_requests:
+                rate = args.latency_rate or app.rate / 2
+                window = slice(measured, measured + args.latency_requests)
+                app_open, bare_open = run(
+                    open_loop(server, bare_server, app_reqs[window], bare_reqs[window], rate, args)
+                )
         report(app, bare, args)
+        if args.latency_requests:
+            report_open_loop(app_open, bare_open, rate)
         if args.profile_requests and isinstance(db, ScratchDb):
-            profile(db, app_reqs[args.warmup + args.requests :], args)
+            profile(db, app_reqs[measured + args.latency_requests :], args)
         print("\n" + run(recount_ok(db, app_c.id)))
     finally:
         run(db.drop())

@@ -324,6 +324,58 @@ async def run_load(
     )
 
 
+async def run_open_loop(
+    port: int,
+    requests: Sequence[bytes],
+    *,
+    rate: float,
+    connections: int = 128,
+    check: Callable[[bytes], bool] = lambda _: True,
+) -> LoadResult:
+    """Send ``requests`` at a fixed offered rate (request i at ``i / rate`` seconds), whatever
+    the answers' pace, over up to ``connections`` keep-alive connections. Each latency runs
+    from the request's scheduled time, so a request the client could not send on time
+    (every connection busy) counts its wait too: no coordinated omission."""
+    latencies: list[float] = []
+    failures: list[str] = []
+    queue: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue()
+
+    async def worker() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while (item := await queue.get()) is not None:
+                scheduled, request = item
+                writer.write(request)
+                status, body = await _read_response(reader)
+                latencies.append(time.perf_counter() - scheduled)
+                if status != 200 or not check(body):
+                    failures.append(f"{status} {body[:300]!r}")
+        finally:
+            writer.close()
+
+    workers = [asyncio.create_task(worker()) for _ in range(min(connections, len(requests)))]
+    await asyncio.sleep(0.2)  # connections open before the clock starts
+    cpu = time.process_time()
+    started = time.perf_counter()
+    for i, request in enumerate(requests):
+        scheduled = started + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queue.put_nowait((scheduled, request))
+    for _ in workers:
+        queue.put_nowait(None)
+    await asyncio.gather(*workers)
+    elapsed = time.perf_counter() - started
+    return LoadResult(
+        latencies,
+        elapsed,
+        len(failures),
+        failures[0] if failures else "",
+        time.process_time() - cpu,
+    )
+
+
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of one process (Linux /proc)."""
     try:
@@ -449,13 +501,18 @@ async def observed_load(
     concurrency: int,
     dsn: str | None,
     check: Callable[[bytes], bool] = lambda _: True,
+    rate: float | None = None,
 ) -> LoadResult:
-    """run_load, plus the CPU the server and PostgreSQL used and the database's waits."""
+    """run_load (or with ``rate``, run_open_loop), plus the CPU the server and PostgreSQL
+    used and the database's waits."""
     meter = CpuMeter(server.process.pid)
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample_waits(dsn, stop)) if dsn else None
     meter.start()
-    result = await run_load(server.port, requests, concurrency=concurrency, check=check)
+    if rate is None:
+        result = await run_load(server.port, requests, concurrency=concurrency, check=check)
+    else:
+        result = await run_open_loop(server.port, requests, rate=rate, check=check)
     meter.stop()
     stop.set()
     result.waits = await sampler if sampler else Counter()

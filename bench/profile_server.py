@@ -71,6 +71,33 @@ def install_counters() -> None:
     def _checkout(*_: Any) -> None:
         COUNTS["pool checkouts"] += 1
 
+    # The vote writer's batches run most statements on the driver connection, out of
+    # SQLAlchemy's sight: counted (and timed, wall) here, as "sql: … (driver)".
+    from brandhub.voting import driver
+
+    for adapter in (driver.Postgres, driver.Sqlite):
+        for name in ("fetch", "executemany"):
+            _counted(adapter, name)
+
+
+def _counted(owner: Any, name: str) -> None:
+    original = getattr(owner, name)
+
+    @functools.wraps(original)
+    async def wrapper(self: Any, sql: str, *args: Any) -> Any:
+        kind = f"sql: {_statement_kind(sql)} (driver)"
+        COUNTS["statements"] += 1
+        COUNTS[kind] += 1
+        started = time.perf_counter()
+        try:
+            return await original(self, sql, *args)
+        finally:
+            SECONDS["    driver statements, " + kind.removeprefix("sql: ")] += (
+                time.perf_counter() - started
+            )
+
+    setattr(owner, name, wrapper)
+
 
 def _timed(owner: Any, name: str, label: str) -> None:
     """Wrap the coroutine function ``owner.name`` to add its wall time to SECONDS[label]."""
@@ -103,6 +130,7 @@ def install_timers() -> None:
     _timed(mutations, "perform", "  perform: unit of work (BEGIN … COMMIT)")
     _timed(service, "cast_vote", "    service.cast_vote (statements before commit)")
     _timed(AsyncSession, "commit", "    commit")
+    _timed(AsyncSession, "execute", "    SQLAlchemy statements")
     _timed(mutations, "announce", "  announce (after commit: publish to subscribers)")
     _timed(mutations, "tally_of", "  payload tally (loaders: proposal, campaign, tally)")
 

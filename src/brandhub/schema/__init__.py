@@ -12,7 +12,6 @@ from strawberry.extensions import (
     DisableIntrospection,
     MaxTokensLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -26,7 +25,7 @@ from brandhub.schema.community.queries import CommunityQuery
 from brandhub.schema.errors import Masking, should_mask
 from brandhub.schema.input_rules import guard_arguments
 from brandhub.schema.ladder.mutations import LadderMutation
-from brandhub.schema.limits import DocumentCache, ErrorCodes, limit_rules
+from brandhub.schema.limits import DocumentCache, ErrorCodes, ValidationCache, limit_rules
 from brandhub.schema.node import NodeQuery
 from brandhub.schema.operation_log import OperationLog, log_errors
 from brandhub.schema.partners.accounts import PartnerAccountMutation

@@ -17,22 +17,23 @@ voter who also retracts or casts a ballot in the batch.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from brandhub.auth.models import Member
-from brandhub.columns import UTCDateTime
-from brandhub.community.models import Campaign, Membership, Proposal, ProposalStatus
+from brandhub.community.models import Campaign, Proposal, ProposalStatus
 from brandhub.errors import DomainError, NotFound
-from brandhub.voting import chain, counters, methods, scoring, service, statements
+from brandhub.voting import chain, counters, methods, scoring, service
 from brandhub.voting.chain import ChainState, Receipt
+from brandhub.voting.driver import Driver, driver_of
 from brandhub.voting.errors import BudgetExceededError, InvalidVote
 from brandhub.voting.methods import Tally, VotingMethod
 from brandhub.voting.models import Vote
@@ -42,28 +43,59 @@ from brandhub.voting.weights import VoterWeight, WeightingPolicy, voter_weight
 # Weightings whose weight needs a read per voter: the per-change path computes them.
 _READ_WEIGHTS = (WeightingPolicy.REPUTATION, WeightingPolicy.PLEDGE)
 
-UPSERT_VOTE = text(
-    "INSERT INTO vote (campaign_id, voter_id, proposal_id, value, weight, pending, cast_at)"
-    " VALUES (:campaign_id, :voter_id, :proposal_id, :value, :weight, :pending, :cast_at)"
-    " ON CONFLICT (campaign_id, voter_id, proposal_id) DO UPDATE SET value = excluded.value,"
-    " weight = excluded.weight, pending = excluded.pending, cast_at = excluded.cast_at"
-).bindparams(bindparam("cast_at", type_=UTCDateTime()))
-
-DROP_EMPTY_CHAIN = text(
-    "DELETE FROM voter_chain WHERE campaign_id = :campaign_id AND voter_id = :voter_id AND seq = 0"
+# The batch's own statements, run on the writer's driver connection (``voting.driver``).
+ROLES = (
+    "SELECT brand_id, member_id, role FROM membership"
+    " WHERE member_id = ANY($1) AND brand_id = ANY($2)"
 )
 
+# Creates or locks every chain head of the batch (in key order), keeping the existing
+# pseudonym (an empty one, a chain begun before migration 0007, is named by the per-change
+# path).
+LOCK_CHAINS = (
+    "INSERT INTO voter_chain (campaign_id, voter_id, pseudonym, seq, head)"
+    " SELECT c0, c1, c2, 0, $4 FROM ROWS($1: int, $2: int, $3: text) WHERE true"
+    " ON CONFLICT (campaign_id, voter_id) DO UPDATE SET seq = voter_chain.seq"
+    " RETURNING campaign_id, voter_id, seq, head, pseudonym"
+)
 
-def _lock_chains(count: int) -> Any:
-    """Create or lock ``count`` chain heads in one statement; the existing pseudonym is kept
-    (an empty one, a chain begun before migration 0007, is named by the per-change path)."""
-    values = ", ".join(f"(:c{i}, :v{i}, :p{i}, 0, :genesis)" for i in range(count))
-    return text(
-        "INSERT INTO voter_chain (campaign_id, voter_id, pseudonym, seq, head)"
-        f" VALUES {values}"
-        " ON CONFLICT (campaign_id, voter_id) DO UPDATE SET seq = voter_chain.seq"
-        " RETURNING campaign_id, voter_id, seq, head, pseudonym"
-    )
+# The stored votes on the batch's targets (campaign, voter, proposal)…
+TARGET_VOTES = (
+    "SELECT v.campaign_id, v.voter_id, v.proposal_id, v.value, v.weight, v.pending, v.cast_at"
+    " FROM ROWS($1: int, $2: int, $3: int)"
+    " JOIN vote v ON v.campaign_id = t.c0 AND v.voter_id = t.c1 AND v.proposal_id = t.c2"
+)
+
+# … and, per voter, what the budget and the campaign's voter count need of all their votes:
+# how many, the sum of their values' squares, how many have a weight.
+VOTE_TOTALS = (
+    "SELECT campaign_id, voter_id, count(*), sum(value * value),"
+    " sum(CASE WHEN weight > 0 THEN 1 ELSE 0 END) FROM vote"
+    " WHERE campaign_id = ANY($1) AND voter_id = ANY($2) GROUP BY campaign_id, voter_id"
+)
+
+UPSERT_VOTE = (
+    "INSERT INTO vote (campaign_id, voter_id, proposal_id, value, weight, pending, cast_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    " ON CONFLICT (campaign_id, voter_id, proposal_id) DO UPDATE SET value = excluded.value,"
+    " weight = excluded.weight, pending = excluded.pending, cast_at = excluded.cast_at"
+)
+
+INSERT_EVENT = (
+    "INSERT INTO vote_event (campaign_id, voter_id, seq, payload, prev_hash, hash, at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+)
+
+ADVANCE_CHAIN = (
+    "UPDATE voter_chain SET seq = $3, head = $4 WHERE campaign_id = $1 AND voter_id = $2"
+)
+
+TALLIES = (
+    "SELECT proposal_id, sum(voters), sum(pending), sum(weight_sum), sum(value_sum)"
+    " FROM tally_slot WHERE proposal_id = ANY($1) GROUP BY proposal_id"
+)
+
+DROP_EMPTY_CHAIN = "DELETE FROM voter_chain WHERE campaign_id = $1 AND voter_id = $2 AND seq = 0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +135,9 @@ async def cast_votes(
         return {}, {}
     slow = set(slow_voters)
     proposals = await _targets(session, {c.proposal_id for c in changes})
+    driver = await driver_of(session)
     roles = await _roles(
-        session,
+        driver,
         {c.voter.id for c in changes},
         {campaign.brand_id for _, campaign in proposals.values()},
     )
@@ -129,16 +162,24 @@ async def cast_votes(
             if isinstance(r, _Ready) and c.voter.id not in slow
         }
     )
-    heads = await _lock(session, keys, secret) if keys else {}
+    heads = await _lock(driver, keys, secret) if keys else {}
     for (_, voter_id), state in heads.items():
         if not state.voter:  # a chain begun before migration 0007
             slow.add(voter_id)
-    votes = await _votes_of(session, [k for k in keys if k[1] not in slow])
+    votes, rest = await _votes_of(
+        driver,
+        [k for k in keys if k[1] not in slow],
+        {
+            (r.campaign.id or 0, c.voter.id, c.proposal_id)
+            for c, r in zip(changes, checked, strict=True)
+            if isinstance(r, _Ready) and c.voter.id not in slow
+        },
+    )
 
     outcomes: dict[int, VoteResult | DomainError] = {}
     later: dict[int, Later] = {}
     vote_rows: dict[tuple[int, int, int], dict[str, Any]] = {}
-    events: list[dict[str, Any]] = []
+    events: list[tuple[Any, ...]] = []
     moved: set[tuple[int, int]] = set()
     for index, (change, ready) in enumerate(zip(changes, checked, strict=True)):
         voter_id = change.voter.id
@@ -171,8 +212,17 @@ async def cast_votes(
             )
             continue
         before = {p: (v[0], v[1]) for p, v in mine.items()}
+        others = rest.get(key, _Rest())
         try:
-            methods.check_budget(ready.rules, {p: v for p, (v, _) in before.items()}, pid, value)
+            methods.check_budget(
+                ready.rules,
+                {p: v for p, (v, _) in before.items()},
+                pid,
+                value,
+                spent_elsewhere=methods.votes_cost(
+                    ready.rules.method, others.votes, others.squares
+                ),
+            )
         except methods.BudgetExceeded as exc:
             outcomes[index] = BudgetExceededError(str(exc).capitalize() + ".", field=["value"])
             continue
@@ -185,21 +235,28 @@ async def cast_votes(
         )
         after = {**before, pid: (value, weight.weight)}
         counters.gather(
-            total, ready.rules, campaign_id, counters.slot_of(voter_id), before, after, {pid: delta}
+            total,
+            ready.rules,
+            campaign_id,
+            counters.slot_of(voter_id),
+            before,
+            after,
+            {pid: delta},
+            counted_elsewhere=others.counted > 0,
         )
         appended = chain.append(state, chain.cast_event(pid, value, weight.weight), now)
         heads[key] = appended.state
         moved.add(key)
         events.append(
-            {
-                "campaign_id": campaign_id,
-                "voter_id": voter_id,
-                "seq": appended.state.seq,
-                "payload": appended.payload,
-                "prev_hash": appended.prev_hash,
-                "hash": appended.hash,
-                "at": now,
-            }
+            (
+                campaign_id,
+                voter_id,
+                appended.state.seq,
+                json.dumps(appended.payload),  # as SQLAlchemy's JSON type serialises it
+                appended.prev_hash,
+                appended.hash,
+                driver.stamp(now),
+            )
         )
         row = {
             "campaign_id": campaign_id,
@@ -219,28 +276,31 @@ async def cast_votes(
         )
 
     if vote_rows:
-        await session.execute(UPSERT_VOTE, [vote_rows[k] for k in sorted(vote_rows)])
-    if events:
-        await session.execute(statements.INSERT_EVENT, events)
-    if moved:
-        await session.execute(
-            statements.ADVANCE_CHAIN,
+        await driver.executemany(
+            UPSERT_VOTE,
             [
-                {
-                    "campaign_id": c,
-                    "voter_id": v,
-                    "seq": heads[(c, v)].seq,
-                    "head": heads[(c, v)].head,
-                }
-                for c, v in sorted(moved)
+                (*(row[k] for k in _VOTE_COLUMNS[:-1]), driver.stamp(row["cast_at"]))
+                for row in (vote_rows[k] for k in sorted(vote_rows))
             ],
         )
+    if events:
+        await driver.executemany(INSERT_EVENT, events)
+    if moved:
+        await driver.executemany(
+            ADVANCE_CHAIN, [(c, v, heads[(c, v)].seq, heads[(c, v)].head) for c, v in sorted(moved)]
+        )
+    empty = []
     for key, state in heads.items():
         if state.seq == 0 and key[1] not in slow:  # created here, every change refused
-            await session.execute(DROP_EMPTY_CHAIN, {"campaign_id": key[0], "voter_id": key[1]})
+            empty.append(key)
         elif key[1] not in slow:
             total.heads[key] = state
+    if empty:
+        await driver.executemany(DROP_EMPTY_CHAIN, empty)
     return outcomes, later
+
+
+_VOTE_COLUMNS = ("campaign_id", "voter_id", "proposal_id", "value", "weight", "pending", "cast_at")
 
 
 def _check(
@@ -298,65 +358,92 @@ async def _targets(
 
 
 async def _roles(
-    session: AsyncSession, voter_ids: set[int | None], brand_ids: set[int]
+    driver: Driver, voter_ids: set[int | None], brand_ids: set[int]
 ) -> dict[tuple[int, int], str]:
     if not brand_ids:
         return {}
-    rows = await session.execute(
-        select(Membership.brand_id, Membership.member_id, Membership.role).where(
-            and_(
-                Membership.member_id.in_(sorted(v for v in voter_ids if v is not None)),
-                Membership.brand_id.in_(sorted(brand_ids)),
-            )
-        )
-    )
+    members = sorted(v for v in voter_ids if v is not None)
+    rows = await driver.fetch(ROLES, members, sorted(brand_ids))
     return {(brand, member): role for brand, member, role in rows}
 
 
 async def _lock(
-    session: AsyncSession, keys: list[tuple[int, int]], secret: str
+    driver: Driver, keys: list[tuple[int, int]], secret: str
 ) -> dict[tuple[int, int], ChainState]:
-    params: dict[str, Any] = {"genesis": chain.GENESIS}
-    for i, (campaign_id, voter_id) in enumerate(keys):
-        params[f"c{i}"] = campaign_id
-        params[f"v{i}"] = voter_id
-        params[f"p{i}"] = chain.pseudonym(secret, campaign_id, voter_id)
-    rows = await session.execute(_lock_chains(len(keys)), params)
+    rows = await driver.fetch(
+        LOCK_CHAINS,
+        *driver.rows(
+            [c for c, _ in keys],
+            [v for _, v in keys],
+            [chain.pseudonym(secret, c, v) for c, v in keys],
+        ),
+        chain.GENESIS,
+    )
     return {
         (campaign_id, voter_id): ChainState(campaign_id, pseudonym, seq, head)
         for campaign_id, voter_id, seq, head, pseudonym in rows
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Rest:
+    """A voter's votes other than the batch's targets, as much as the rules need of them."""
+
+    votes: int = 0
+    squares: int = 0  # Σ value²
+    counted: int = 0  # votes with a weight
+
+
 async def _votes_of(
-    session: AsyncSession, keys: list[tuple[int, int]]
-) -> dict[tuple[int, int], dict[int, tuple[int, float, bool, datetime]]]:
-    """The voters' current votes {(campaign, voter): {proposal: (value, weight, pending,
-    cast_at)}}, read after their chains are locked."""
+    driver: Driver, keys: list[tuple[int, int]], targets: set[tuple[int, int, int]]
+) -> tuple[
+    dict[tuple[int, int], dict[int, tuple[int, float, bool, datetime]]],
+    dict[tuple[int, int], _Rest],
+]:
+    """The voters' stored votes on the batch's targets {(campaign, voter): {proposal: (value,
+    weight, pending, cast_at)}}, and what the rules need of their other votes, read after
+    their chains are locked. A voter's other votes are not read one by one: a campaign's
+    voter may hold hundreds."""
     votes: dict[tuple[int, int], dict[int, tuple[int, float, bool, datetime]]] = {
         key: {} for key in keys
     }
     if not keys:
-        return votes
-    rows = await session.execute(
-        select(
-            Vote.campaign_id,
-            Vote.voter_id,
-            Vote.proposal_id,
-            Vote.value,
-            Vote.weight,
-            Vote.pending,
-            Vote.cast_at,
-        ).where(
-            Vote.campaign_id.in_(sorted({c for c, _ in keys})),
-            Vote.voter_id.in_(sorted({v for _, v in keys})),
-        )
+        return votes, {}
+    wanted = sorted(t for t in targets if (t[0], t[1]) in votes)
+    rows = await driver.fetch(
+        TARGET_VOTES,
+        *driver.rows([c for c, _, _ in wanted], [v for _, v, _ in wanted], [p for *_, p in wanted]),
     )
     for campaign_id, voter_id, pid, value, weight, pending, cast_at in rows:
+        votes[(campaign_id, voter_id)][pid] = (
+            value,
+            weight,
+            bool(pending),
+            driver.timestamp(cast_at),
+        )
+    rest: dict[tuple[int, int], _Rest] = {}
+    totals = await driver.fetch(
+        VOTE_TOTALS, sorted({c for c, _ in keys}), sorted({v for _, v in keys})
+    )
+    for campaign_id, voter_id, count, squares, counted in totals:
         mine = votes.get((campaign_id, voter_id))
-        if mine is not None:
-            mine[pid] = (value, weight, bool(pending), cast_at)
-    return votes
+        if mine is None:
+            continue
+        rest[(campaign_id, voter_id)] = _Rest(
+            int(count) - len(mine),
+            int(squares) - sum(v[0] * v[0] for v in mine.values()),
+            int(counted) - sum(1 for v in mine.values() if v[1] > 0),
+        )
+    return votes, rest
+
+
+async def _tallies(session: AsyncSession, proposal_ids: list[int]) -> dict[int, Tally]:
+    """``counters.proposal_tallies`` of some proposals, on the driver connection."""
+    driver = await driver_of(session)
+    return {
+        pid: Tally(int(voters), int(pending), float(weight_sum), float(value_sum))
+        for pid, voters, pending, weight_sum, value_sum in await driver.fetch(TALLIES, proposal_ids)
+    }
 
 
 async def tallies_after(
@@ -371,7 +458,7 @@ async def tallies_after(
         for pid, entry in later.items()
         if not counters.capped(entry.rules) and entry.rules.method is not VotingMethod.SCORE
     }
-    found = await counters.proposal_tallies(session, proposal_ids=sorted(simple)) if simple else {}
+    found = await _tallies(session, sorted(simple)) if simple else {}
     result: dict[int, tuple[Tally, Fraction]] = {}
     for pid in sorted(later):
         entry = later[pid]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from brandhub.community.models import Proposal, ProposalStatus
 from brandhub.voting import statements
+from brandhub.voting.driver import driver_of
 from brandhub.voting.methods import Tally, TallyDelta, VotingRules
 from brandhub.voting.models import TALLY_SLOTS, CampaignSlot, TallyBin, TallySlot
 from brandhub.voting.scoring import quanta, voter_share
@@ -73,18 +74,22 @@ class CounterBatch:
         self.heads.update(other.heads)
 
     async def apply(self, session: AsyncSession) -> None:
-        """Write the gathered counters: one multi-row statement per counter table."""
+        """Write the gathered counters: one multi-row statement per counter table, on the
+        session's driver connection (inside its transaction)."""
+        if not (self.proposals or self.bins or self.campaigns):
+            return
+        driver = await driver_of(session)
         if self.proposals:
-            await session.execute(
-                statements.ADD_TO_PROPOSAL,
+            await driver.executemany_named(
+                statements.ADD_TO_PROPOSAL.text,
                 [
                     _proposal_row(pid, slot, campaign_id, d)
                     for (pid, slot), (campaign_id, d) in sorted(self.proposals.items())
                 ],
             )
         if self.bins:
-            await session.execute(
-                statements.ADD_TO_BIN,
+            await driver.executemany_named(
+                statements.ADD_TO_BIN.text,
                 [
                     {
                         "proposal_id": pid,
@@ -98,8 +103,8 @@ class CounterBatch:
                 ],
             )
         if self.campaigns:
-            await session.execute(
-                statements.ADD_TO_CAMPAIGN,
+            await driver.executemany_named(
+                statements.ADD_TO_CAMPAIGN.text,
                 [
                     _campaign_row(campaign_id, slot, voters, d)
                     for (campaign_id, slot), (voters, d) in sorted(self.campaigns.items())
@@ -170,8 +175,12 @@ def gather(
     before: Votes,
     after: Votes,
     deltas: Mapping[int, TallyDelta],
+    *,
+    counted_elsewhere: bool = False,
 ) -> None:
-    """Add one voter's change (``record``'s arguments) to a batch's counters."""
+    """Add one voter's change (``record``'s arguments) to a batch's counters. ``before`` and
+    ``after`` may hold only the votes the change touches, ``counted_elsewhere`` telling
+    whether the voter has another vote with a weight (so is a counted voter either way)."""
     change = CounterBatch()
     total = TallyDelta()
     for proposal_id, d in deltas.items():
@@ -180,7 +189,7 @@ def gather(
     if capped(rules):
         for (proposal_id, q), (voters, values) in bin_changes(before, after).items():
             change.bins[(proposal_id, q, slot)] = (campaign_id, voters, values)
-    voters = int(_counted(after)) - int(_counted(before))
+    voters = int(counted_elsewhere or _counted(after)) - int(counted_elsewhere or _counted(before))
     change.campaigns[(campaign_id, slot)] = (voters, total)
     batch.merge(change)
 

@@ -141,6 +141,18 @@ def vote_cost(method: VotingMethod, value: int) -> int:
             return 0
 
 
+def votes_cost(method: VotingMethod, count: int, squares: int) -> int:
+    """Budget units spent by ``count`` votes whose values' squares sum to ``squares``
+    (``vote_cost`` of each, summed)."""
+    match method:
+        case VotingMethod.APPROVAL:
+            return count
+        case VotingMethod.QUADRATIC:
+            return squares
+        case _:
+            return 0
+
+
 def budget_limit(rules: VotingRules) -> int | None:
     """The per-member budget of the campaign, or None when the method has none."""
     match rules.method:
@@ -166,18 +178,25 @@ def remaining_budget(rules: VotingRules, existing: Mapping[int, int]) -> int | N
 
 
 def check_budget(
-    rules: VotingRules, existing: Mapping[int, int], proposal_id: int, new_value: int | None
+    rules: VotingRules,
+    existing: Mapping[int, int],
+    proposal_id: int,
+    new_value: int | None,
+    *,
+    spent_elsewhere: int = 0,
 ) -> None:
     """Raise BudgetExceeded if setting (None: retracting) one vote would overspend.
 
     A vote on a proposal the voter already voted on replaces that vote and its cost.
     A change that does not raise the cost is always allowed, so a voter left over
-    budget by a change of rules can still retract or reduce.
+    budget by a change of rules can still retract or reduce. ``existing`` may be some of
+    the voter's votes (it must hold ``proposal_id``'s, if any), ``spent_elsewhere`` the
+    budget spent by the others.
     """
     limit = budget_limit(rules)
     if limit is None:
         return
-    before = spent_budget(rules, existing)
+    before = spent_elsewhere + spent_budget(rules, existing)
     old_value = existing.get(proposal_id)
     old_cost = 0 if old_value is None else vote_cost(rules.method, old_value)
     new_cost = 0 if new_value is None else vote_cost(rules.method, new_value)

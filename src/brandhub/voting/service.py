@@ -22,6 +22,7 @@ from brandhub.errors import Forbidden, NotFound
 from brandhub.partners.pledges import pledged_units
 from brandhub.voting import chain, chains, counters, methods, reads, scoring, statements
 from brandhub.voting.chain import ChainState, Receipt
+from brandhub.voting.driver import driver_of
 from brandhub.voting.errors import BudgetExceededError, InvalidVote, VotingClosed
 from brandhub.voting.methods import Tally, TallyDelta, VotingMethod, VotingRules
 from brandhub.voting.models import Ballot, VelocityFlag, Vote, VoterChain
@@ -101,14 +102,14 @@ async def _still_voting(session: AsyncSession, campaign_id: int) -> None:
     await check_still_voting(session, [campaign_id])
 
 
+# A campaign that is no longer VOTING, among some (run on the driver connection).
+_CLOSED = "SELECT id FROM campaign WHERE id = ANY($1) AND phase <> $2 LIMIT 1"
+
+
 async def check_still_voting(session: AsyncSession, campaign_ids: list[int]) -> None:
     """Raise ``VotingClosed`` if any of these campaigns is no longer VOTING."""
-    closed = await session.scalar(
-        select(Campaign.id)
-        .where(Campaign.id.in_(campaign_ids), Campaign.phase != Phase.VOTING)
-        .limit(1)
-    )
-    if closed is not None:
+    driver = await driver_of(session)
+    if await driver.fetch(_CLOSED, list(campaign_ids), Phase.VOTING.value):
         raise VotingClosed("The campaign closed while this vote was being cast.")
 
 
