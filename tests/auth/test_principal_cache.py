@@ -13,6 +13,8 @@ from sqlalchemy import delete
 
 from brandhub.app import create_app
 from brandhub.auth.models import SessionToken
+from brandhub.auth.principal_cache import PrincipalCache
+from brandhub.auth.tokens import digest
 from tests.api.test_partners import REVOKE_KEY, ROTATE_KEY, VIEWER
 from tests.conftest import SIGN_UP, make_settings, wipe
 from tests.partners.support import register_partner
@@ -174,3 +176,41 @@ class TestAcrossProcesses:
         new = body["data"]["rotatePartnerKey"]["apiKey"]
         assert refused(await post(b, VIEWER, token=old))
         assert (await post(b, VIEWER, token=new))["data"]["viewer"]["slug"] == "acme-foods"
+
+
+class TestExpirySpread:
+    """Credentials cached at the same instant are not all read again at one instant."""
+
+    async def test_entries_cached_together_expire_spread_over_the_second_half_of_the_bound(self):
+        from datetime import UTC, datetime
+
+        from brandhub.auth.models import Member
+        from brandhub.auth.service import Principal
+
+        fake = FakeMonotonic()
+        cache = PrincipalCache(seconds=4.0, size=1000, clock=fake)
+        now = datetime.now(UTC)
+        loads = 0
+
+        def loader(i: int):
+            async def load():
+                nonlocal loads
+                loads += 1
+                return Principal(member=Member(id=i), credential_id=i)
+
+            return load
+
+        async def read_all() -> int:
+            before = loads
+            for i in range(400):
+                await cache.principal(f"token-{i}", now=now, load=loader(i))
+            return loads - before
+
+        assert await read_all() == 400
+        fake.now += 1.99  # under half the bound: every entry is still fresh
+        assert await read_all() == 0
+        fake.now += 1.01  # three quarters of it: about half have expired, not all, not none
+        assert 100 < await read_all() < 300
+        fake.now += 4.01  # past the bound: every entry has expired
+        assert await read_all() == 400
+        assert all(2.0 <= cache.lifetime(digest(f"token-{i}")) <= 4.0 for i in range(400))
