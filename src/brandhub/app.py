@@ -40,6 +40,7 @@ from brandhub.client_address import trusted_networks
 from brandhub.cross_origin import ORIGIN_REGISTERED, CrossOrigin, OriginAllowlist
 from brandhub.database_errors import explain
 from brandhub.db import Database
+from brandhub.gcfreeze import Freezer
 from brandhub.going_away import Connections
 from brandhub.jobs.arq_queue import ArqQueue
 from brandhub.jobs.inprocess import InProcessRunner
@@ -366,6 +367,7 @@ def create_app(settings: Settings | None = None) -> App:
             on_read=metrics.board_reads.inc,
             on_sent=metrics.live_push.observe,
             foreground=app.foreground,
+            freezer=Freezer(),  # gc.freeze() a settled live audience: gcfreeze.py
         )
         state.connections = Connections()
         state.connections.on_signals()

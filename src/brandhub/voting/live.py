@@ -24,6 +24,7 @@ from sqlalchemy import select
 from brandhub.broadcast import Broadcast
 from brandhub.community.models import Campaign, Proposal
 from brandhub.db import Database
+from brandhub.gcfreeze import Freezer
 from brandhub.voting import reads
 from brandhub.voting.fanout import Foreground, Group, Member, Render, deliver, fan_out
 
@@ -242,8 +243,11 @@ class LiveBoards:
         on_read: Callable[[], None] | None = None,
         on_sent: Callable[[float], None] | None = None,
         foreground: Foreground | None = None,
+        freezer: Freezer | None = None,
     ) -> None:
         self.db, self.broadcast = db, broadcast
+        # gc.freeze() once handed-off subscribers settle (gcfreeze.py); the app passes one.
+        self.freezer = freezer
         # Requests being answered, to which fan-outs give way (counted by the app).
         self.foreground = foreground or Foreground()
         self.on_read, self.on_sent = on_read, on_sent
@@ -283,12 +287,16 @@ class LiveBoards:
         feed.back(watcher)
         if member is not None:
             feed.part(*member)
+            if self.freezer is not None:
+                self.freezer.leave()
         if feed.idle and self._feeds.get(feed.campaign_id) is feed:
             del self._feeds[feed.campaign_id]
             feed.task.cancel()
 
     async def stop(self) -> None:
         """Stop every reader (at shutdown)."""
+        if self.freezer is not None:
+            self.freezer.stop()
         feeds, self._feeds = list(self._feeds.values()), {}
         for feed in feeds:
             feed.task.cancel()
@@ -330,6 +338,8 @@ class Watch:
         member.delivered = watcher.delivered
         group = feed.join(key, make_render, member)
         self._member = (key, member)
+        if self._boards.freezer is not None:
+            self._boards.freezer.join()
         feed.watchers.discard(watcher)  # no longer pushed to, nor waited for, one by one
         feed.back(watcher)
         latest = feed.latest
@@ -341,4 +351,5 @@ class Watch:
 
     async def aclose(self) -> None:
         """Stop watching (the reader stops with its last watcher)."""
-        self._boards._leave(self._feed, self._watcher, self._member)
+        member, self._member = self._member, None  # left once, even if closed twice
+        self._boards._leave(self._feed, self._watcher, member)
