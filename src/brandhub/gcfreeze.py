@@ -16,7 +16,11 @@ collected until the next unfreeze. So once more subscribers have left since the 
 pass than ``max(minimum, subscribers still here)``, the freezer unfreezes, runs one full
 collection and freezes again: leaked frozen garbage stays below about one audience's worth,
 and that full pass (one pause of the kind above) happens only after such churn, not during a
-steady audience. Garbage that is not cyclic is freed by reference counting as usual.
+steady audience. A freeze also freezes whatever else is alive at that instant (requests in
+flight): should that become cyclic garbage, it waits too. So an audience that keeps arriving
+without leaving gets the same full pass after ``max_freezes`` freezes (10 minutes of
+arrivals at the default rate): what waits stays bounded in time as well. Garbage that is not
+cyclic is freed by reference counting as usual.
 """
 
 from __future__ import annotations
@@ -29,15 +33,23 @@ from typing import Any
 DELAY = 1.0
 # Departures below this many never cause a full pass (small audiences leak little).
 MINIMUM_CHURN = 500
+# Freezes after which one full pass runs anyway (what was frozen in flight is collected).
+MAX_FREEZES = 600
 
 
 class Freezer:
     """Rate-limited ``gc.freeze()`` after live subscribers are handed off (see module doc)."""
 
     def __init__(
-        self, delay: float = DELAY, minimum: int = MINIMUM_CHURN, collector: Any = gc
+        self,
+        delay: float = DELAY,
+        minimum: int = MINIMUM_CHURN,
+        collector: Any = gc,
+        max_freezes: int = MAX_FREEZES,
     ) -> None:
         self.delay, self.minimum, self.gc = delay, minimum, collector
+        self.max_freezes = max_freezes
+        self.frozen_since_full = 0  # freezes since the last full pass
         self.members = 0  # handed-off subscribers now
         self.joined = 0  # handed off since the last freeze
         self.left = 0  # left since the last full pass
@@ -66,10 +78,11 @@ class Freezer:
     def run(self) -> None:
         """Freeze what lives now (after a full pass if enough subscribers left)."""
         self._timer = None
-        if self.left >= self._churn_limit:
+        due = self.joined and self.frozen_since_full >= self.max_freezes
+        if self.left >= self._churn_limit or due:
             self.gc.unfreeze()
             self.gc.collect()
-            self.left = 0
+            self.left = self.frozen_since_full = 0
             self.full_passes += 1
         elif self.joined:
             self.gc.collect(1)
@@ -78,6 +91,7 @@ class Freezer:
         self.gc.freeze()
         self.joined = 0
         self.freezes += 1
+        self.frozen_since_full += 1
 
     def stop(self) -> None:
         if self._timer is not None:

@@ -54,6 +54,18 @@ async def test_enough_departures_unfreeze_and_collect_fully_once():
     assert (freezer.members, freezer.left, freezer.full_passes) == (2, 0, 1)
 
 
+async def test_an_audience_that_keeps_arriving_gets_a_full_pass_every_max_freezes():
+    fake = FakeGc()
+    freezer = Freezer(delay=0.001, collector=fake, max_freezes=3)
+    for _ in range(7):
+        freezer.join()
+        await asyncio.sleep(0.01)
+    full = [("unfreeze",), ("collect", "2"), ("freeze",)]
+    young = [("collect", "1"), ("freeze",)]
+    assert fake.calls == young * 3 + full + young * 2 + full
+    assert (freezer.freezes, freezer.full_passes, freezer.left) == (7, 2, 0)
+
+
 async def test_a_handed_off_subscriber_is_frozen_and_its_departure_counted_once():
     fake = FakeGc()
     boards = LiveBoards(None, Broadcast(), freezer=Freezer(delay=0.01, collector=fake))  # type: ignore[arg-type]
