@@ -33,7 +33,7 @@ from brandhub.community.models import Campaign, Proposal, ProposalStatus
 from brandhub.errors import DomainError, NotFound
 from brandhub.voting import chain, counters, methods, scoring, service
 from brandhub.voting.chain import ChainState, Receipt
-from brandhub.voting.driver import Driver, driver_of
+from brandhub.voting.driver import Driver, Postgres, driver_of
 from brandhub.voting.errors import BudgetExceededError, InvalidVote
 from brandhub.voting.methods import Tally, VotingMethod
 from brandhub.voting.models import Vote
@@ -96,6 +96,92 @@ TALLIES = (
 )
 
 DROP_EMPTY_CHAIN = "DELETE FROM voter_chain WHERE campaign_id = $1 AND voter_id = $2 AND seq = 0"
+
+
+# On PostgreSQL the batch's writes — the set-based path's rows and every counter the batch
+# moved — are one statement of data-modifying CTEs over ``unnest`` (one array per column),
+# each table's rows in the order ``executemany`` sent them; an empty array writes nothing.
+# The parts touch different tables or rows (a chain advanced was never empty), so none
+# needs to see another's effect.
+WRITE_ALL = (
+    "WITH votes AS ("
+    "INSERT INTO vote (campaign_id, voter_id, proposal_id, value, weight, pending, cast_at)"
+    " SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::float8[],"
+    " $6::bool[], $7::timestamptz[])"
+    " ON CONFLICT (campaign_id, voter_id, proposal_id) DO UPDATE SET value = excluded.value,"
+    " weight = excluded.weight, pending = excluded.pending, cast_at = excluded.cast_at),"
+    " events AS ("
+    "INSERT INTO vote_event (campaign_id, voter_id, seq, payload, prev_hash, hash, at)"
+    " SELECT c, v, s, p::jsonb, ph, h, a FROM unnest($8::int[], $9::int[], $10::int[],"
+    " $11::text[], $12::text[], $13::text[], $14::timestamptz[]) AS t(c, v, s, p, ph, h, a)),"
+    " chains AS ("
+    "UPDATE voter_chain SET seq = t.s, head = t.h"
+    " FROM unnest($15::int[], $16::int[], $17::int[], $18::text[]) AS t(c, v, s, h)"
+    " WHERE voter_chain.campaign_id = t.c AND voter_chain.voter_id = t.v),"
+    " dropped AS ("
+    "DELETE FROM voter_chain USING unnest($19::int[], $20::int[]) AS t(c, v)"
+    " WHERE voter_chain.campaign_id = t.c AND voter_chain.voter_id = t.v"
+    " AND voter_chain.seq = 0),"
+    " proposals AS ("
+    "INSERT INTO tally_slot (proposal_id, slot, campaign_id, voters, pending, weight_sum,"
+    " value_sum) SELECT * FROM unnest($21::int[], $22::int[], $23::int[], $24::int[],"
+    " $25::int[], $26::float8[], $27::float8[])"
+    " ON CONFLICT (proposal_id, slot) DO UPDATE SET"
+    " voters = tally_slot.voters + excluded.voters,"
+    " pending = tally_slot.pending + excluded.pending,"
+    " weight_sum = tally_slot.weight_sum + excluded.weight_sum,"
+    " value_sum = tally_slot.value_sum + excluded.value_sum),"
+    " bins AS ("
+    "INSERT INTO tally_bin (proposal_id, quanta, slot, campaign_id, voters, value_sum)"
+    " SELECT * FROM unnest($28::int[], $29::int[], $30::int[], $31::int[], $32::int[],"
+    " $33::int[])"
+    " ON CONFLICT (proposal_id, quanta, slot) DO UPDATE SET"
+    " voters = tally_bin.voters + excluded.voters,"
+    " value_sum = tally_bin.value_sum + excluded.value_sum),"
+    " campaigns AS ("
+    "INSERT INTO campaign_slot (campaign_id, slot, voters, weight_sum, value_sum)"
+    " SELECT * FROM unnest($34::int[], $35::int[], $36::int[], $37::float8[], $38::float8[])"
+    " ON CONFLICT (campaign_id, slot) DO UPDATE SET"
+    " voters = campaign_slot.voters + excluded.voters,"
+    " weight_sum = campaign_slot.weight_sum + excluded.weight_sum,"
+    " value_sum = campaign_slot.value_sum + excluded.value_sum)"
+    " SELECT 1"
+)
+
+_WIDTHS = (7, 7, 4, 2, 7, 6, 5)  # the columns of each part of WRITE_ALL
+
+
+async def write(session: AsyncSession, total: counters.CounterBatch) -> None:
+    """Write the batch's set-based rows and its counters: on PostgreSQL one statement
+    (``WRITE_ALL``), on SQLite (whose writes are serialised anyway) one ``executemany``
+    per table, as before."""
+    parts = (
+        total.votes,
+        total.events,
+        total.chains,
+        total.empty,
+        total.proposal_rows(),
+        total.bin_rows(),
+        total.campaign_rows(),
+    )
+    if not any(parts):
+        return
+    driver = await driver_of(session)
+    if isinstance(driver, Postgres):
+        args: list[list[Any]] = []
+        for rows, width in zip(parts, _WIDTHS, strict=True):
+            args.extend([list(column) for column in zip(*rows, strict=True)] or [[]] * width)
+        await driver.fetch(WRITE_ALL, *args)
+        return
+    if total.votes:
+        await driver.executemany(UPSERT_VOTE, total.votes)
+    if total.events:
+        await driver.executemany(INSERT_EVENT, total.events)
+    if total.chains:
+        await driver.executemany(ADVANCE_CHAIN, total.chains)
+    if total.empty:
+        await driver.executemany(DROP_EMPTY_CHAIN, total.empty)
+    await total.apply(session)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,28 +361,18 @@ async def cast_votes(
             Vote(**row), pid, campaign_id, service.TALLY_LATER, Fraction(0), appended.receipt
         )
 
-    if vote_rows:
-        await driver.executemany(
-            UPSERT_VOTE,
-            [
-                (*(row[k] for k in _VOTE_COLUMNS[:-1]), driver.stamp(row["cast_at"]))
-                for row in (vote_rows[k] for k in sorted(vote_rows))
-            ],
-        )
-    if events:
-        await driver.executemany(INSERT_EVENT, events)
-    if moved:
-        await driver.executemany(
-            ADVANCE_CHAIN, [(c, v, heads[(c, v)].seq, heads[(c, v)].head) for c, v in sorted(moved)]
-        )
-    empty = []
+    # Written with the batch's counters (``write``), after the per-change path's changes.
+    total.votes.extend(
+        (*(row[k] for k in _VOTE_COLUMNS[:-1]), driver.stamp(row["cast_at"]))
+        for row in (vote_rows[k] for k in sorted(vote_rows))
+    )
+    total.events.extend(events)
+    total.chains.extend((c, v, heads[(c, v)].seq, heads[(c, v)].head) for c, v in sorted(moved))
     for key, state in heads.items():
         if state.seq == 0 and key[1] not in slow:  # created here, every change refused
-            empty.append(key)
+            total.empty.append(key)
         elif key[1] not in slow:
             total.heads[key] = state
-    if empty:
-        await driver.executemany(DROP_EMPTY_CHAIN, empty)
     return outcomes, later
 
 
