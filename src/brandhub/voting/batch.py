@@ -59,19 +59,18 @@ LOCK_CHAINS = (
     " RETURNING campaign_id, voter_id, seq, head, pseudonym"
 )
 
-# The stored votes on the batch's targets (campaign, voter, proposal)…
-TARGET_VOTES = (
-    "SELECT v.campaign_id, v.voter_id, v.proposal_id, v.value, v.weight, v.pending, v.cast_at"
-    " FROM ROWS($1: int, $2: int, $3: int)"
+# The stored votes on the batch's targets (campaign, voter, proposal), tagged 0, and, tagged
+# 1, what the budget and the campaign's voter count need of all the voters' votes: per
+# (campaign, voter) how many, the sum of their values' squares, how many have a weight.
+# One statement (a UNION ALL: its columns' types agree on both databases).
+VOTES_AND_TOTALS = (
+    "SELECT 0, v.campaign_id, v.voter_id, v.proposal_id, v.value, v.weight, v.pending,"
+    " v.cast_at FROM ROWS($1: int, $2: int, $3: int)"
     " JOIN vote v ON v.campaign_id = t.c0 AND v.voter_id = t.c1 AND v.proposal_id = t.c2"
-)
-
-# … and, per voter, what the budget and the campaign's voter count need of all their votes:
-# how many, the sum of their values' squares, how many have a weight.
-VOTE_TOTALS = (
-    "SELECT campaign_id, voter_id, count(*), sum(value * value),"
-    " sum(CASE WHEN weight > 0 THEN 1 ELSE 0 END) FROM vote"
-    " WHERE campaign_id = ANY($1) AND voter_id = ANY($2) GROUP BY campaign_id, voter_id"
+    " UNION ALL"
+    " SELECT 1, campaign_id, voter_id, count(*), sum(value * value),"
+    " sum(CASE WHEN weight > 0 THEN 1 ELSE 0 END), NULL, NULL FROM vote"
+    " WHERE campaign_id = ANY($4) AND voter_id = ANY($5) GROUP BY campaign_id, voter_id"
 )
 
 UPSERT_VOTE = (
@@ -487,10 +486,16 @@ async def _votes_of(
         return votes, {}
     wanted = sorted(t for t in targets if (t[0], t[1]) in votes)
     rows = await driver.fetch(
-        TARGET_VOTES,
+        VOTES_AND_TOTALS,
         *driver.rows([c for c, _, _ in wanted], [v for _, v, _ in wanted], [p for *_, p in wanted]),
+        sorted({c for c, _ in keys}),
+        sorted({v for _, v in keys}),
     )
-    for campaign_id, voter_id, pid, value, weight, pending, cast_at in rows:
+    totals = []
+    for tag, campaign_id, voter_id, pid, value, weight, pending, cast_at in rows:
+        if tag:  # the voter's totals: count, Σ value², votes with a weight
+            totals.append((campaign_id, voter_id, pid, value, weight))
+            continue
         votes[(campaign_id, voter_id)][pid] = (
             value,
             weight,
@@ -498,9 +503,6 @@ async def _votes_of(
             driver.timestamp(cast_at),
         )
     rest: dict[tuple[int, int], _Rest] = {}
-    totals = await driver.fetch(
-        VOTE_TOTALS, sorted({c for c, _ in keys}), sorted({v for _, v in keys})
-    )
     for campaign_id, voter_id, count, squares, counted in totals:
         mine = votes.get((campaign_id, voter_id))
         if mine is None:
