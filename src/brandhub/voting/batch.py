@@ -24,11 +24,11 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import JSON, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
 
 from brandhub.auth.models import Member
+from brandhub.columns import UTCDateTime
 from brandhub.community.models import Campaign, Proposal, ProposalStatus
 from brandhub.errors import DomainError, NotFound
 from brandhub.voting import chain, counters, methods, scoring, service
@@ -44,9 +44,27 @@ from brandhub.voting.weights import VoterWeight, WeightingPolicy, voter_weight
 _READ_WEIGHTS = (WeightingPolicy.REPUTATION, WeightingPolicy.PLEDGE)
 
 # The batch's own statements, run on the writer's driver connection (``voting.driver``).
-ROLES = (
-    "SELECT brand_id, member_id, role FROM membership"
-    " WHERE member_id = ANY($1) AND brand_id = ANY($2)"
+
+# The columns of a target read: a proposal's and its campaign's, but their specs.
+_PROPOSAL = tuple(c.name for c in Proposal.__table__.columns if c.name != "spec")
+_CAMPAIGN = tuple(c.name for c in Campaign.__table__.columns if c.name != "spec_schema")
+_FIRST = ("id", "campaign_id", "status")  # a proposal's first columns, in a role's place
+
+# The targets (each proposal with its campaign), tagged 0, and, tagged 1, the voters'
+# memberships of the targets' brands in the first three columns (brand, member, role).
+# One statement (a UNION ALL: its columns' types agree on both databases).
+TARGETS_AND_ROLES = (
+    "SELECT 0, "
+    + ", ".join(f"p.{c}" for c in (*_FIRST, *(c for c in _PROPOSAL if c not in _FIRST)))
+    + ", "
+    + ", ".join(f"c.{c}" for c in _CAMPAIGN)
+    + " FROM proposal p JOIN campaign c ON c.id = p.campaign_id WHERE p.id = ANY($1)"
+    " UNION ALL SELECT 1, m.brand_id, m.member_id, m.role"
+    + ", NULL"
+    * (len(_PROPOSAL) - len(_FIRST) + len(_CAMPAIGN))
+    + " FROM membership m WHERE m.member_id = ANY($2) AND m.brand_id IN"
+    " (SELECT c.brand_id FROM proposal p JOIN campaign c ON c.id = p.campaign_id"
+    " WHERE p.id = ANY($1))"
 )
 
 # Creates or locks every chain head of the batch (in key order), keeping the existing
@@ -219,12 +237,9 @@ async def cast_votes(
     if not changes:
         return {}, {}
     slow = set(slow_voters)
-    proposals = await _targets(session, {c.proposal_id for c in changes})
     driver = await driver_of(session)
-    roles = await _roles(
-        driver,
-        {c.voter.id for c in changes},
-        {campaign.brand_id for _, campaign in proposals.values()},
+    proposals, roles = await _targets(
+        driver, {c.proposal_id for c in changes}, {c.voter.id for c in changes}
     )
     checked: list[_Ready | DomainError | None] = []
     for change in changes:
@@ -420,26 +435,58 @@ def _check(
     return _Ready(proposal, campaign, rules, weight)
 
 
+def _columns(model: Any, names: Sequence[str]) -> list[tuple[str, str]]:
+    """Each column's name and what its raw value needs: 'time', 'json' or nothing."""
+    kinds = []
+    for name in names:
+        column_type = model.__table__.columns[name].type
+        if isinstance(column_type, UTCDateTime):
+            kinds.append((name, "time"))
+        elif isinstance(column_type, JSON):
+            kinds.append((name, "json"))
+        else:
+            kinds.append((name, ""))
+    return kinds
+
+
+_PROPOSAL_COLUMNS = _columns(Proposal, (*_FIRST, *(c for c in _PROPOSAL if c not in _FIRST)))
+_CAMPAIGN_COLUMNS = _columns(Campaign, _CAMPAIGN)
+
+
+def _row(driver: Driver, columns: list[tuple[str, str]], values: Sequence[Any]) -> dict[str, Any]:
+    """A model's values from a raw row (timestamps aware, JSON decoded), as SQLAlchemy
+    would load them."""
+    loaded: dict[str, Any] = {}
+    for (name, kind), value in zip(columns, values, strict=True):
+        if value is not None and kind == "time":
+            value = driver.timestamp(value)
+        elif isinstance(value, str) and kind == "json":
+            value = json.loads(value)
+        loaded[name] = value
+    return loaded
+
+
 async def _targets(
-    session: AsyncSession, proposal_ids: set[int]
-) -> dict[int, tuple[Proposal, Campaign]]:
-    rows = await session.execute(
-        select(Proposal, Campaign)
-        .join(Campaign, Campaign.id == Proposal.campaign_id)
-        .where(Proposal.id.in_(sorted(proposal_ids)))
-        .options(defer(Proposal.spec), defer(Campaign.spec_schema))
+    driver: Driver, proposal_ids: set[int], voter_ids: set[int | None]
+) -> tuple[dict[int, tuple[Proposal, Campaign]], dict[tuple[int, int], str]]:
+    """The target proposals with their campaigns {proposal: (proposal, campaign)} (their
+    specs not read), and the voters' roles in the targets' brands {(brand, member): role}."""
+    rows = await driver.fetch(
+        TARGETS_AND_ROLES,
+        sorted(proposal_ids),
+        sorted(v for v in voter_ids if v is not None),
     )
-    return {proposal.id: (proposal, campaign) for proposal, campaign in rows}
-
-
-async def _roles(
-    driver: Driver, voter_ids: set[int | None], brand_ids: set[int]
-) -> dict[tuple[int, int], str]:
-    if not brand_ids:
-        return {}
-    members = sorted(v for v in voter_ids if v is not None)
-    rows = await driver.fetch(ROLES, members, sorted(brand_ids))
-    return {(brand, member): role for brand, member, role in rows}
+    proposals: dict[int, tuple[Proposal, Campaign]] = {}
+    roles: dict[tuple[int, int], str] = {}
+    split = 1 + len(_PROPOSAL_COLUMNS)
+    for row in rows:
+        if row[0]:
+            roles[(row[1], row[2])] = row[3]
+            continue
+        proposal = Proposal(**_row(driver, _PROPOSAL_COLUMNS, row[1:split]))
+        campaign = Campaign(**_row(driver, _CAMPAIGN_COLUMNS, row[split:]))
+        proposals[proposal.id or 0] = (proposal, campaign)
+    return proposals, roles
 
 
 async def _lock(
