@@ -1,12 +1,13 @@
 """The set-based path of castVote inside a group-commit batch.
 
-Per batch: one read for the targets (proposals with their campaigns), one for the voters'
-memberships, one multi-row statement that creates or locks every chain head, one read of
-the voters' current votes. The rules of ``voting.service.cast_vote`` are then applied in
-pure Python, each voter's votes in arrival order, so every change's domain error is known
-before anything is written (no savepoints); the writes are a few multi-row statements
-(votes, events, chain heads) and the batch's counters. The event hash chain is built by
-the same ``chain.append`` as the single path: the bytes hashed are identical.
+Per batch, on the writer's driver connection: one read for the targets (proposals with
+their campaigns) and the voters' memberships, one multi-row statement that creates or locks
+every chain head, one read of the voters' votes on the targets and their totals. The rules
+of ``voting.service.cast_vote`` are then applied in pure Python, each voter's votes in
+arrival order, so every change's domain error is known before anything is written (no
+savepoints); the rows (votes, events, chain heads) are written with the batch's counters by
+``write``: one statement on PostgreSQL. The event hash chain is built by the same
+``chain.append`` as the single path: the bytes hashed are identical.
 
 What this path does not decide is left to the per-change path (``writer.apply_change``):
 voters whose weight needs a read (REPUTATION, PLEDGE), new accounts (the velocity guard
