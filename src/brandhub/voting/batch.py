@@ -1,12 +1,13 @@
 """The set-based path of castVote inside a group-commit batch.
 
-Per batch: one read for the targets (proposals with their campaigns), one for the voters'
-memberships, one multi-row statement that creates or locks every chain head, one read of
-the voters' current votes. The rules of ``voting.service.cast_vote`` are then applied in
-pure Python, each voter's votes in arrival order, so every change's domain error is known
-before anything is written (no savepoints); the writes are a few multi-row statements
-(votes, events, chain heads) and the batch's counters. The event hash chain is built by
-the same ``chain.append`` as the single path: the bytes hashed are identical.
+Per batch, on the writer's driver connection: one read for the targets (proposals with
+their campaigns) and the voters' memberships, one multi-row statement that creates or locks
+every chain head, one read of the voters' votes on the targets and their totals. The rules
+of ``voting.service.cast_vote`` are then applied in pure Python, each voter's votes in
+arrival order, so every change's domain error is known before anything is written (no
+savepoints); the rows (votes, events, chain heads) are written with the batch's counters by
+``write``: one statement on PostgreSQL. The event hash chain is built by the same
+``chain.append`` as the single path: the bytes hashed are identical.
 
 What this path does not decide is left to the per-change path (``writer.apply_change``):
 voters whose weight needs a read (REPUTATION, PLEDGE), new accounts (the velocity guard
@@ -24,16 +25,16 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import JSON, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
 
 from brandhub.auth.models import Member
+from brandhub.columns import UTCDateTime
 from brandhub.community.models import Campaign, Proposal, ProposalStatus
 from brandhub.errors import DomainError, NotFound
 from brandhub.voting import chain, counters, methods, scoring, service
 from brandhub.voting.chain import ChainState, Receipt
-from brandhub.voting.driver import Driver, driver_of
+from brandhub.voting.driver import Driver, Postgres, driver_of
 from brandhub.voting.errors import BudgetExceededError, InvalidVote
 from brandhub.voting.methods import Tally, VotingMethod
 from brandhub.voting.models import Vote
@@ -44,9 +45,27 @@ from brandhub.voting.weights import VoterWeight, WeightingPolicy, voter_weight
 _READ_WEIGHTS = (WeightingPolicy.REPUTATION, WeightingPolicy.PLEDGE)
 
 # The batch's own statements, run on the writer's driver connection (``voting.driver``).
-ROLES = (
-    "SELECT brand_id, member_id, role FROM membership"
-    " WHERE member_id = ANY($1) AND brand_id = ANY($2)"
+
+# The columns of a target read: a proposal's and its campaign's, but their specs.
+_PROPOSAL = tuple(c.name for c in Proposal.__table__.columns if c.name != "spec")
+_CAMPAIGN = tuple(c.name for c in Campaign.__table__.columns if c.name != "spec_schema")
+_FIRST = ("id", "campaign_id", "status")  # a proposal's first columns, in a role's place
+
+# The targets (each proposal with its campaign), tagged 0, and, tagged 1, the voters'
+# memberships of the targets' brands in the first three columns (brand, member, role).
+# One statement (a UNION ALL: its columns' types agree on both databases).
+TARGETS_AND_ROLES = (
+    "SELECT 0, "
+    + ", ".join(f"p.{c}" for c in (*_FIRST, *(c for c in _PROPOSAL if c not in _FIRST)))
+    + ", "
+    + ", ".join(f"c.{c}" for c in _CAMPAIGN)
+    + " FROM proposal p JOIN campaign c ON c.id = p.campaign_id WHERE p.id = ANY($1)"
+    " UNION ALL SELECT 1, m.brand_id, m.member_id, m.role"
+    + ", NULL"
+    * (len(_PROPOSAL) - len(_FIRST) + len(_CAMPAIGN))
+    + " FROM membership m WHERE m.member_id = ANY($2) AND m.brand_id IN"
+    " (SELECT c.brand_id FROM proposal p JOIN campaign c ON c.id = p.campaign_id"
+    " WHERE p.id = ANY($1))"
 )
 
 # Creates or locks every chain head of the batch (in key order), keeping the existing
@@ -59,19 +78,18 @@ LOCK_CHAINS = (
     " RETURNING campaign_id, voter_id, seq, head, pseudonym"
 )
 
-# The stored votes on the batch's targets (campaign, voter, proposal)…
-TARGET_VOTES = (
-    "SELECT v.campaign_id, v.voter_id, v.proposal_id, v.value, v.weight, v.pending, v.cast_at"
-    " FROM ROWS($1: int, $2: int, $3: int)"
+# The stored votes on the batch's targets (campaign, voter, proposal), tagged 0, and, tagged
+# 1, what the budget and the campaign's voter count need of all the voters' votes: per
+# (campaign, voter) how many, the sum of their values' squares, how many have a weight.
+# One statement (a UNION ALL: its columns' types agree on both databases).
+VOTES_AND_TOTALS = (
+    "SELECT 0, v.campaign_id, v.voter_id, v.proposal_id, v.value, v.weight, v.pending,"
+    " v.cast_at FROM ROWS($1: int, $2: int, $3: int)"
     " JOIN vote v ON v.campaign_id = t.c0 AND v.voter_id = t.c1 AND v.proposal_id = t.c2"
-)
-
-# … and, per voter, what the budget and the campaign's voter count need of all their votes:
-# how many, the sum of their values' squares, how many have a weight.
-VOTE_TOTALS = (
-    "SELECT campaign_id, voter_id, count(*), sum(value * value),"
-    " sum(CASE WHEN weight > 0 THEN 1 ELSE 0 END) FROM vote"
-    " WHERE campaign_id = ANY($1) AND voter_id = ANY($2) GROUP BY campaign_id, voter_id"
+    " UNION ALL"
+    " SELECT 1, campaign_id, voter_id, count(*), sum(value * value),"
+    " sum(CASE WHEN weight > 0 THEN 1 ELSE 0 END), NULL, NULL FROM vote"
+    " WHERE campaign_id = ANY($4) AND voter_id = ANY($5) GROUP BY campaign_id, voter_id"
 )
 
 UPSERT_VOTE = (
@@ -96,6 +114,92 @@ TALLIES = (
 )
 
 DROP_EMPTY_CHAIN = "DELETE FROM voter_chain WHERE campaign_id = $1 AND voter_id = $2 AND seq = 0"
+
+
+# On PostgreSQL the batch's writes — the set-based path's rows and every counter the batch
+# moved — are one statement of data-modifying CTEs over ``unnest`` (one array per column),
+# each table's rows in the order ``executemany`` sent them; an empty array writes nothing.
+# The parts touch different tables or rows (a chain advanced was never empty), so none
+# needs to see another's effect.
+WRITE_ALL = (
+    "WITH votes AS ("
+    "INSERT INTO vote (campaign_id, voter_id, proposal_id, value, weight, pending, cast_at)"
+    " SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::float8[],"
+    " $6::bool[], $7::timestamptz[])"
+    " ON CONFLICT (campaign_id, voter_id, proposal_id) DO UPDATE SET value = excluded.value,"
+    " weight = excluded.weight, pending = excluded.pending, cast_at = excluded.cast_at),"
+    " events AS ("
+    "INSERT INTO vote_event (campaign_id, voter_id, seq, payload, prev_hash, hash, at)"
+    " SELECT c, v, s, p::jsonb, ph, h, a FROM unnest($8::int[], $9::int[], $10::int[],"
+    " $11::text[], $12::text[], $13::text[], $14::timestamptz[]) AS t(c, v, s, p, ph, h, a)),"
+    " chains AS ("
+    "UPDATE voter_chain SET seq = t.s, head = t.h"
+    " FROM unnest($15::int[], $16::int[], $17::int[], $18::text[]) AS t(c, v, s, h)"
+    " WHERE voter_chain.campaign_id = t.c AND voter_chain.voter_id = t.v),"
+    " dropped AS ("
+    "DELETE FROM voter_chain USING unnest($19::int[], $20::int[]) AS t(c, v)"
+    " WHERE voter_chain.campaign_id = t.c AND voter_chain.voter_id = t.v"
+    " AND voter_chain.seq = 0),"
+    " proposals AS ("
+    "INSERT INTO tally_slot (proposal_id, slot, campaign_id, voters, pending, weight_sum,"
+    " value_sum) SELECT * FROM unnest($21::int[], $22::int[], $23::int[], $24::int[],"
+    " $25::int[], $26::float8[], $27::float8[])"
+    " ON CONFLICT (proposal_id, slot) DO UPDATE SET"
+    " voters = tally_slot.voters + excluded.voters,"
+    " pending = tally_slot.pending + excluded.pending,"
+    " weight_sum = tally_slot.weight_sum + excluded.weight_sum,"
+    " value_sum = tally_slot.value_sum + excluded.value_sum),"
+    " bins AS ("
+    "INSERT INTO tally_bin (proposal_id, quanta, slot, campaign_id, voters, value_sum)"
+    " SELECT * FROM unnest($28::int[], $29::int[], $30::int[], $31::int[], $32::int[],"
+    " $33::int[])"
+    " ON CONFLICT (proposal_id, quanta, slot) DO UPDATE SET"
+    " voters = tally_bin.voters + excluded.voters,"
+    " value_sum = tally_bin.value_sum + excluded.value_sum),"
+    " campaigns AS ("
+    "INSERT INTO campaign_slot (campaign_id, slot, voters, weight_sum, value_sum)"
+    " SELECT * FROM unnest($34::int[], $35::int[], $36::int[], $37::float8[], $38::float8[])"
+    " ON CONFLICT (campaign_id, slot) DO UPDATE SET"
+    " voters = campaign_slot.voters + excluded.voters,"
+    " weight_sum = campaign_slot.weight_sum + excluded.weight_sum,"
+    " value_sum = campaign_slot.value_sum + excluded.value_sum)"
+    " SELECT 1"
+)
+
+_WIDTHS = (7, 7, 4, 2, 7, 6, 5)  # the columns of each part of WRITE_ALL
+
+
+async def write(session: AsyncSession, total: counters.CounterBatch) -> None:
+    """Write the batch's set-based rows and its counters: on PostgreSQL one statement
+    (``WRITE_ALL``), on SQLite (whose writes are serialised anyway) one ``executemany``
+    per table, as before."""
+    parts = (
+        total.votes,
+        total.events,
+        total.chains,
+        total.empty,
+        total.proposal_rows(),
+        total.bin_rows(),
+        total.campaign_rows(),
+    )
+    if not any(parts):
+        return
+    driver = await driver_of(session)
+    if isinstance(driver, Postgres):
+        args: list[list[Any]] = []
+        for rows, width in zip(parts, _WIDTHS, strict=True):
+            args.extend([list(column) for column in zip(*rows, strict=True)] or [[]] * width)
+        await driver.fetch(WRITE_ALL, *args)
+        return
+    if total.votes:
+        await driver.executemany(UPSERT_VOTE, total.votes)
+    if total.events:
+        await driver.executemany(INSERT_EVENT, total.events)
+    if total.chains:
+        await driver.executemany(ADVANCE_CHAIN, total.chains)
+    if total.empty:
+        await driver.executemany(DROP_EMPTY_CHAIN, total.empty)
+    await total.apply(session)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,12 +238,9 @@ async def cast_votes(
     if not changes:
         return {}, {}
     slow = set(slow_voters)
-    proposals = await _targets(session, {c.proposal_id for c in changes})
     driver = await driver_of(session)
-    roles = await _roles(
-        driver,
-        {c.voter.id for c in changes},
-        {campaign.brand_id for _, campaign in proposals.values()},
+    proposals, roles = await _targets(
+        driver, {c.proposal_id for c in changes}, {c.voter.id for c in changes}
     )
     checked: list[_Ready | DomainError | None] = []
     for change in changes:
@@ -275,28 +376,18 @@ async def cast_votes(
             Vote(**row), pid, campaign_id, service.TALLY_LATER, Fraction(0), appended.receipt
         )
 
-    if vote_rows:
-        await driver.executemany(
-            UPSERT_VOTE,
-            [
-                (*(row[k] for k in _VOTE_COLUMNS[:-1]), driver.stamp(row["cast_at"]))
-                for row in (vote_rows[k] for k in sorted(vote_rows))
-            ],
-        )
-    if events:
-        await driver.executemany(INSERT_EVENT, events)
-    if moved:
-        await driver.executemany(
-            ADVANCE_CHAIN, [(c, v, heads[(c, v)].seq, heads[(c, v)].head) for c, v in sorted(moved)]
-        )
-    empty = []
+    # Written with the batch's counters (``write``), after the per-change path's changes.
+    total.votes.extend(
+        (*(row[k] for k in _VOTE_COLUMNS[:-1]), driver.stamp(row["cast_at"]))
+        for row in (vote_rows[k] for k in sorted(vote_rows))
+    )
+    total.events.extend(events)
+    total.chains.extend((c, v, heads[(c, v)].seq, heads[(c, v)].head) for c, v in sorted(moved))
     for key, state in heads.items():
         if state.seq == 0 and key[1] not in slow:  # created here, every change refused
-            empty.append(key)
+            total.empty.append(key)
         elif key[1] not in slow:
             total.heads[key] = state
-    if empty:
-        await driver.executemany(DROP_EMPTY_CHAIN, empty)
     return outcomes, later
 
 
@@ -345,26 +436,58 @@ def _check(
     return _Ready(proposal, campaign, rules, weight)
 
 
+def _columns(model: Any, names: Sequence[str]) -> list[tuple[str, str]]:
+    """Each column's name and what its raw value needs: 'time', 'json' or nothing."""
+    kinds = []
+    for name in names:
+        column_type = model.__table__.columns[name].type
+        if isinstance(column_type, UTCDateTime):
+            kinds.append((name, "time"))
+        elif isinstance(column_type, JSON):
+            kinds.append((name, "json"))
+        else:
+            kinds.append((name, ""))
+    return kinds
+
+
+_PROPOSAL_COLUMNS = _columns(Proposal, (*_FIRST, *(c for c in _PROPOSAL if c not in _FIRST)))
+_CAMPAIGN_COLUMNS = _columns(Campaign, _CAMPAIGN)
+
+
+def _row(driver: Driver, columns: list[tuple[str, str]], values: Sequence[Any]) -> dict[str, Any]:
+    """A model's values from a raw row (timestamps aware, JSON decoded), as SQLAlchemy
+    would load them."""
+    loaded: dict[str, Any] = {}
+    for (name, kind), value in zip(columns, values, strict=True):
+        if value is not None and kind == "time":
+            value = driver.timestamp(value)
+        elif isinstance(value, str) and kind == "json":
+            value = json.loads(value)
+        loaded[name] = value
+    return loaded
+
+
 async def _targets(
-    session: AsyncSession, proposal_ids: set[int]
-) -> dict[int, tuple[Proposal, Campaign]]:
-    rows = await session.execute(
-        select(Proposal, Campaign)
-        .join(Campaign, Campaign.id == Proposal.campaign_id)
-        .where(Proposal.id.in_(sorted(proposal_ids)))
-        .options(defer(Proposal.spec), defer(Campaign.spec_schema))
+    driver: Driver, proposal_ids: set[int], voter_ids: set[int | None]
+) -> tuple[dict[int, tuple[Proposal, Campaign]], dict[tuple[int, int], str]]:
+    """The target proposals with their campaigns {proposal: (proposal, campaign)} (their
+    specs not read), and the voters' roles in the targets' brands {(brand, member): role}."""
+    rows = await driver.fetch(
+        TARGETS_AND_ROLES,
+        sorted(proposal_ids),
+        sorted(v for v in voter_ids if v is not None),
     )
-    return {proposal.id: (proposal, campaign) for proposal, campaign in rows}
-
-
-async def _roles(
-    driver: Driver, voter_ids: set[int | None], brand_ids: set[int]
-) -> dict[tuple[int, int], str]:
-    if not brand_ids:
-        return {}
-    members = sorted(v for v in voter_ids if v is not None)
-    rows = await driver.fetch(ROLES, members, sorted(brand_ids))
-    return {(brand, member): role for brand, member, role in rows}
+    proposals: dict[int, tuple[Proposal, Campaign]] = {}
+    roles: dict[tuple[int, int], str] = {}
+    split = 1 + len(_PROPOSAL_COLUMNS)
+    for row in rows:
+        if row[0]:
+            roles[(row[1], row[2])] = row[3]
+            continue
+        proposal = Proposal(**_row(driver, _PROPOSAL_COLUMNS, row[1:split]))
+        campaign = Campaign(**_row(driver, _CAMPAIGN_COLUMNS, row[split:]))
+        proposals[proposal.id or 0] = (proposal, campaign)
+    return proposals, roles
 
 
 async def _lock(
@@ -411,10 +534,16 @@ async def _votes_of(
         return votes, {}
     wanted = sorted(t for t in targets if (t[0], t[1]) in votes)
     rows = await driver.fetch(
-        TARGET_VOTES,
+        VOTES_AND_TOTALS,
         *driver.rows([c for c, _, _ in wanted], [v for _, v, _ in wanted], [p for *_, p in wanted]),
+        sorted({c for c, _ in keys}),
+        sorted({v for _, v in keys}),
     )
-    for campaign_id, voter_id, pid, value, weight, pending, cast_at in rows:
+    totals = []
+    for tag, campaign_id, voter_id, pid, value, weight, pending, cast_at in rows:
+        if tag:  # the voter's totals: count, Σ value², votes with a weight
+            totals.append((campaign_id, voter_id, pid, value, weight))
+            continue
         votes[(campaign_id, voter_id)][pid] = (
             value,
             weight,
@@ -422,9 +551,6 @@ async def _votes_of(
             driver.timestamp(cast_at),
         )
     rest: dict[tuple[int, int], _Rest] = {}
-    totals = await driver.fetch(
-        VOTE_TOTALS, sorted({c for c, _ in keys}), sorted({v for _, v in keys})
-    )
     for campaign_id, voter_id, count, squares, counted in totals:
         mine = votes.get((campaign_id, voter_id))
         if mine is None:

@@ -57,6 +57,12 @@ class CounterBatch:
     phases: set[int] = field(default_factory=set)
     # Chain heads this transaction has locked (and moved): {(campaign, voter): ChainState}.
     heads: dict[tuple[int, int], Any] = field(default_factory=dict)
+    # The set-based path's rows (``voting.batch``), written with the counters by
+    # ``batch.write``: vote upserts, events, chain advances, chains to drop.
+    votes: list[tuple[Any, ...]] = field(default_factory=list)
+    events: list[tuple[Any, ...]] = field(default_factory=list)
+    chains: list[tuple[Any, ...]] = field(default_factory=list)
+    empty: list[tuple[int, int]] = field(default_factory=list)
 
     def merge(self, other: CounterBatch) -> None:
         """Add a (successful) change's counters to the batch's."""
@@ -110,6 +116,27 @@ class CounterBatch:
                     for (campaign_id, slot), (voters, d) in sorted(self.campaigns.items())
                 ],
             )
+
+    def proposal_rows(self) -> list[tuple[Any, ...]]:
+        """The proposal counters' rows, in key order (``ADD_TO_PROPOSAL``'s columns)."""
+        return [
+            (pid, slot, campaign_id, d.voters, d.pending, d.weight_sum, d.value_sum)
+            for (pid, slot), (campaign_id, d) in sorted(self.proposals.items())
+        ]
+
+    def bin_rows(self) -> list[tuple[Any, ...]]:
+        """The histogram counters' rows, in key order (``ADD_TO_BIN``'s columns)."""
+        return [
+            (pid, q, slot, campaign_id, voters, values)
+            for (pid, q, slot), (campaign_id, voters, values) in sorted(self.bins.items())
+        ]
+
+    def campaign_rows(self) -> list[tuple[Any, ...]]:
+        """The campaign counters' rows, in key order (``ADD_TO_CAMPAIGN``'s columns)."""
+        return [
+            (campaign_id, slot, voters, d.weight_sum, d.value_sum)
+            for (campaign_id, slot), (voters, d) in sorted(self.campaigns.items())
+        ]
 
 
 def deferred(session: AsyncSession) -> CounterBatch | None:

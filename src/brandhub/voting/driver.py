@@ -66,8 +66,15 @@ async def driver_of(session: AsyncSession) -> Driver:
         assert raw.in_transaction, "the unit of work begins its transaction (BEGIN IMMEDIATE)"
         return Sqlite(raw)
     if not raw.is_in_transaction():
-        # SQLAlchemy's asyncpg adapter begins the transaction at its first statement.
-        await connection.exec_driver_sql("SELECT 1")
+        # SQLAlchemy's asyncpg adapter begins the transaction at its first statement; begin
+        # it as that statement would (BEGIN alone, one round trip), else with a statement.
+        adapted = (await connection.get_raw_connection()).dbapi_connection
+        if getattr(adapted, "_transaction", False) is None and hasattr(
+            adapted, "_start_transaction"
+        ):
+            await adapted._start_transaction()
+        else:
+            await connection.exec_driver_sql("SELECT 1")
     assert raw.is_in_transaction()
     return Postgres(raw)
 

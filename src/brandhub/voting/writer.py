@@ -233,14 +233,15 @@ class VoteWriter:
                     continue
                 outcomes.append((waiting, await self._one(session, waiting.change, total)))
             session.info.pop(counters.BATCH, None)
-            if total.phases:
+            # The set-based rows and every counter: one statement on PostgreSQL.
+            await setbased.write(session, total)
+            if total.phases:  # checked once all the batch's events are written
                 try:
                     await service.check_still_voting(session, sorted(total.phases))
                 except VotingClosed:
                     if len(batch) > 1:  # find out whose: one by one
                         raise CampaignClosedInBatch() from None
                     raise
-            await total.apply(session)
             tallies = {pid: await after() for pid, after in sorted(total.after.items())}
             if later:
                 fresh = {pid: entry for pid, entry in later.items() if pid not in tallies}
