@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,50 +14,14 @@ import websockets
 from tests.api.live_server import SseSubscription, WsSubscription
 from tests.api.test_live_boards import BOARD, voting_campaign
 from tests.conftest import SIGN_UP
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.serve import serve
 
 
 @pytest.fixture
 def served(tmp_path: Path):
     """``brandhub serve`` on a fresh SQLite file; yields (url, process, log path)."""
-    port = free_port()
-    log = tmp_path / "server.log"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("BRANDHUB_")},
-        "BRANDHUB_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
-        "BRANDHUB_ARGON2_TIME_COST": "1",
-        "BRANDHUB_ARGON2_MEMORY_KIB": "1024",
-        "BRANDHUB_ARGON2_PARALLELISM": "1",
-        "BRANDHUB_SIGNUP_LIMITS": "1000/minute",
-        "BRANDHUB_LOG_LEVEL": "INFO",
-    }
-    command = [sys.executable, "-m", "brandhub.cli", "serve", "--port", str(port)]
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"brandhub serve did not start:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield url, process, log
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)
+    with serve(tmp_path, "db.sqlite", env={"BRANDHUB_LOG_LEVEL": "INFO"}) as running:
+        yield running
 
 
 async def test_sigterm_closes_sockets_with_1001_and_ends_sse_streams(served):

@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +20,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from tests.serve import free_port, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "web" / "dist"
@@ -48,12 +46,6 @@ def missing(what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what}: browser tests cannot run", pytrace=False)
     pytest.skip(what)
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -88,45 +80,14 @@ def running_server(folder: Path, *options: str) -> Iterator[Server]:
     """``brandhub serve [options]`` on a free port with a fresh SQLite file in ``folder``."""
     if not (DIST / "index.html").is_file() or not (DIST / "embed.js").is_file():
         missing("web/dist is not built (make test builds it)")
-    port = free_port()
-    log = folder / "server.log"
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("BRANDHUB_")},
-        "BRANDHUB_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'e2e.db'}",
         "BRANDHUB_WEB_DIST": str(DIST),
-        "BRANDHUB_ARGON2_TIME_COST": "1",
-        "BRANDHUB_ARGON2_MEMORY_KIB": "1024",
-        "BRANDHUB_ARGON2_PARALLELISM": "1",
         "BRANDHUB_WEBHOOK_ALLOW_PRIVATE": "true",
         "BRANDHUB_EMBED_ORIGINS_TTL_SECONDS": "1",
-        # Every browser test signs people up from 127.0.0.1: one address, many accounts.
-        "BRANDHUB_SIGNUP_LIMITS": "1000/minute",
         "BRANDHUB_LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "brandhub.cli", "serve", "--port", str(port), *options]
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=folder
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"brandhub serve did not start:\n{log.read_text()}")
-            time.sleep(0.2)
+    with serve(folder, "e2e.db", *options, env=env) as (url, _, log):
         yield Server(url=url, log=log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="package")

@@ -18,6 +18,8 @@ from brandhub.voting.methods import (
     remaining_budget,
     spent_budget,
     validate_vote_value,
+    vote_cost,
+    votes_cost,
 )
 from brandhub.voting.weights import WeightingPolicy
 
@@ -214,3 +216,20 @@ class TestSupportThreshold:
 
     def test_no_threshold_never_shortlists(self) -> None:
         assert not reaches_support_threshold(APPROVAL, 1e9)
+
+
+@given(
+    method=st.sampled_from(list(VotingMethod)),
+    values=st.lists(st.integers(min_value=-10, max_value=10), max_size=20),
+)
+def test_votes_cost_is_the_sum_of_each_votes_cost(method, values):
+    # The batch charges a voter's other votes from (count, Σ value²) alone.
+    squares = sum(v * v for v in values)
+    assert votes_cost(method, len(values), squares) == sum(vote_cost(method, v) for v in values)
+
+
+def test_check_budget_counts_what_is_spent_elsewhere():
+    rules = VotingRules(method=VotingMethod.APPROVAL, votes_per_member=2)
+    check_budget(rules, {}, 7, 1, spent_elsewhere=1)
+    with pytest.raises(BudgetExceeded):
+        check_budget(rules, {}, 7, 1, spent_elsewhere=2)
